@@ -1,0 +1,41 @@
+# budgetql: `make serve` runs the server, `make test` runs the whole suite.
+# Both set everything up first (a .venv with the pinned dependencies).
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: install serve test test-sqlite postgres migrate schema clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+serve: install
+	$(VENV)/bin/budgetql serve
+
+migrate: install
+	$(VENV)/bin/budgetql migrate
+
+# Start the local PostgreSQL server when it is installed and stopped (no-op otherwise).
+postgres:
+	@sh .ci/ensure-postgres
+
+test: install postgres
+	$(PY) -m pytest
+
+test-sqlite: install
+	$(PY) -m pytest -k "not postgres"
+
+schema: install
+	$(VENV)/bin/budgetql export-schema schema.graphql
+
+clean:
+	rm -rf $(VENV) budgetql.db budgetql.db-wal budgetql.db-shm

@@ -1,0 +1,99 @@
+"""Domain records: plain, immutable dataclasses with no framework in them."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal
+from enum import Enum
+
+from .periods import BudgetPeriod
+
+__all__ = [
+    "AlertThresholds",
+    "Budget",
+    "BudgetPeriod",
+    "BudgetType",
+    "CategoryLimit",
+    "RolloverMode",
+    "new_id",
+    "utcnow",
+]
+
+
+class BudgetType(str, Enum):
+    PERSONAL = "personal"
+    HOUSEHOLD = "household"
+    BUSINESS = "business"
+    PROJECT = "project"
+    CUSTOM = "custom"
+
+
+class RolloverMode(str, Enum):
+    NONE = "none"  # every period starts from its limit
+    UNUSED = "unused"  # unused amount carries forward; overspending is forgiven
+    FULL = "full"  # unused amount and overspending both carry (envelope / YNAB)
+
+
+@dataclass(frozen=True)
+class AlertThresholds:
+    warning: Decimal = Decimal("0.80")
+    limit_reached: Decimal = Decimal("1.00")
+    overspending: Decimal = Decimal("1.10")
+
+
+@dataclass(frozen=True)
+class CategoryLimit:
+    name: str
+    amount: Decimal
+    since_period: int = 0  # the first period this category is counted in (for rollover)
+
+    @property
+    def key(self) -> str:
+        return category_key(self.name)
+
+
+def category_key(name: str) -> str:
+    """How categories match: trimmed and case-insensitive."""
+    return name.strip().casefold()
+
+
+@dataclass(frozen=True)
+class Budget:
+    id: str
+    user_id: str
+    name: str
+    type: BudgetType
+    period: BudgetPeriod
+    currency: str
+    limits: tuple[CategoryLimit, ...]
+    start_date: datetime
+    end_date: datetime
+    rollover_mode: RolloverMode
+    created_at: datetime
+    updated_at: datetime
+    thresholds: AlertThresholds = field(default_factory=AlertThresholds)
+    version: int = 1
+
+    @property
+    def categories(self) -> dict[str, Decimal]:
+        """The spec's view: category name → limit, in the order given."""
+        return {c.name: c.amount for c in self.limits}
+
+    @property
+    def total_budgeted(self) -> Decimal:
+        return sum((c.amount for c in self.limits), Decimal(0))
+
+    @property
+    def rollover_enabled(self) -> bool:
+        return self.rollover_mode is not RolloverMode.NONE
+
+
+def new_id(prefix: str) -> str:
+    """``prefix_`` followed by 16 random URL-safe characters (96 bits)."""
+    return f"{prefix}_{secrets.token_urlsafe(12)}"
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,197 @@
+"""Use cases: what a client can do with budgets. Framework-free; storage via ports."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from typing import Any, Callable, Mapping
+
+from . import money, periods, validation as v
+from .errors import conflict, not_found, validation
+from .models import AlertThresholds, Budget, BudgetPeriod, BudgetType, CategoryLimit, RolloverMode, new_id, utcnow
+from .ports import Page, UnitOfWorkFactory
+
+PAGE_MAX = 500
+UPDATABLE = frozenset(
+    {"name", "type", "period", "categories", "start_date", "rollover_enabled", "rollover_mode", "currency", "thresholds"}
+)
+
+
+def budget_not_found(budget_id: str) -> Exception:
+    return not_found(f"Budget with ID {budget_id} not found", "id")
+
+
+def _rollover(mode: Any, enabled: Any, field_prefix: tuple[str, ...] = ()) -> RolloverMode | None:
+    """``rolloverMode`` wins; ``rolloverEnabled: true`` means UNUSED, false NONE."""
+    if mode is not None:
+        return v.rollover_mode(mode, *field_prefix, "rolloverMode")
+    if enabled is not None:
+        if not isinstance(enabled, bool):
+            raise validation("rolloverEnabled must be true or false", *field_prefix, "rolloverEnabled")
+        return RolloverMode.UNUSED if enabled else RolloverMode.NONE
+    return None
+
+
+class BudgetService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Callable[[], datetime] = utcnow):
+        self.uow = uow
+        self.clock = clock
+
+    # -- reads -----------------------------------------------------------------
+    async def find_budget(self, budget_id: str) -> Budget | None:
+        async with self.uow() as uow:
+            return await uow.budgets.get(budget_id)
+
+    async def get_budget(self, budget_id: str) -> Budget:
+        budget = await self.find_budget(budget_id)
+        if budget is None:
+            raise budget_not_found(budget_id)
+        return budget
+
+    async def list_budgets(
+        self, user_id: str, type: BudgetType | str | None = None, first: int = 50, after: str | None = None
+    ) -> Page[Budget]:
+        user = v.user_id(user_id, "userId")
+        kind = v.budget_type(type, "type") if type is not None else None
+        if not isinstance(first, int) or first < 0:
+            raise validation("first must be a non-negative integer", "first")
+        if first > PAGE_MAX:
+            raise validation(f"first must be at most {PAGE_MAX} (got {first})", "first")
+        async with self.uow() as uow:
+            return await uow.budgets.page_for_user(user, kind, first, after)
+
+    async def get_budgets(self, user_id: str, type: BudgetType | str | None = None) -> list[Budget]:
+        """Every budget of a user, newest first (the spec's ``get_budgets``)."""
+        result: list[Budget] = []
+        after = None
+        while True:
+            page = await self.list_budgets(user_id, type, PAGE_MAX, after)
+            result.extend(b for _, b in page.items)
+            if not page.has_next:
+                return result
+            after = page.end_cursor
+
+    # -- writes ----------------------------------------------------------------
+    async def create_budget(
+        self,
+        *,
+        user_id: str,
+        name: str,
+        type: BudgetType | str,
+        period: BudgetPeriod | str,
+        categories: Mapping[str, Any] | list[tuple[str, Any]],
+        start_date: datetime | None = None,
+        rollover_enabled: bool | None = None,
+        rollover_mode: RolloverMode | str | None = None,
+        currency: str | None = None,
+        thresholds: AlertThresholds | Mapping[str, Any] | None = None,
+    ) -> Budget:
+        p = v.Problems()
+        user = p.attempt(v.user_id, user_id, "userId")
+        clean_name = p.attempt(v.budget_name, name, "name")
+        kind = p.attempt(v.budget_type, type, "type")
+        per = p.attempt(v.budget_period, period, "period")
+        cur = p.attempt(money.normalize_currency, currency or money.DEFAULT_CURRENCY, "currency")
+        start = p.attempt(v.start_date, start_date if start_date is not None else self.clock(), "startDate")
+        mode = p.attempt(_rollover, rollover_mode, rollover_enabled)
+        # With a bad currency, still report the category problems (checked as if USD).
+        limits = p.attempt(v.category_limits, categories, cur or money.DEFAULT_CURRENCY, "categories")
+        limits_thresholds = (
+            p.attempt(v.thresholds, thresholds, "thresholds") if thresholds is not None else AlertThresholds()
+        )
+        p.check()
+        anchor = periods.anchor_of(start)
+        now = self.clock()
+        budget = Budget(
+            id=new_id("bud"),
+            user_id=user,
+            name=clean_name,
+            type=kind,
+            period=per,
+            currency=cur,
+            limits=tuple(CategoryLimit(n, a, 0) for n, a in limits),
+            start_date=anchor,
+            end_date=periods.end_date(anchor, per),
+            rollover_mode=mode or RolloverMode.NONE,
+            created_at=now,
+            updated_at=now,
+            thresholds=limits_thresholds,
+            version=1,
+        )
+        async with self.uow(write=True) as uow:
+            await uow.budgets.add(budget)
+        return budget
+
+    async def update_budget(
+        self, budget_id: str, updates: Mapping[str, Any], *, expected_version: int | None = None
+    ) -> Budget:
+        """Partial update. ``None`` values count as not given. Changing ``period`` or
+        ``start_date`` recomputes ``end_date``; ``updated_at`` moves, ``created_at`` stays."""
+        given = {k: val for k, val in dict(updates or {}).items() if val is not None}
+        unknown = sorted(set(given) - UPDATABLE)
+        if unknown:
+            raise validation(f"Unknown field(s) {', '.join(unknown)}: updatable are {', '.join(sorted(UPDATABLE))}")
+        if not given:
+            raise validation("No updates provided")
+        async with self.uow(write=True) as uow:
+            current = await uow.budgets.get(budget_id, for_update=True)
+            if current is None:
+                raise budget_not_found(budget_id)
+            if expected_version is not None and expected_version != current.version:
+                raise conflict(
+                    f"Budget {budget_id} was changed by someone else (version {current.version}, "
+                    f"expected {expected_version}): reload it and retry",
+                    "expectedVersion",
+                )
+            updated = self._apply(current, given)
+            if not await uow.budgets.save(updated, expected_version=current.version):
+                raise conflict(f"Budget {budget_id} was changed concurrently: reload it and retry")
+            return updated
+
+    def _apply(self, b: Budget, given: Mapping[str, Any]) -> Budget:
+        p = v.Problems()
+        changes: dict[str, Any] = {}
+        if "name" in given:
+            changes["name"] = p.attempt(v.budget_name, given["name"], "name")
+        if "type" in given:
+            changes["type"] = p.attempt(v.budget_type, given["type"], "type")
+        if "period" in given:
+            changes["period"] = p.attempt(v.budget_period, given["period"], "period")
+        if "currency" in given:
+            changes["currency"] = p.attempt(money.normalize_currency, given["currency"], "currency")
+        if "start_date" in given:
+            changes["start_date"] = p.attempt(v.start_date, given["start_date"], "startDate")
+        if "rollover_mode" in given or "rollover_enabled" in given:
+            changes["rollover_mode"] = p.attempt(_rollover, given.get("rollover_mode"), given.get("rollover_enabled"))
+        if "thresholds" in given:
+            changes["thresholds"] = p.attempt(v.thresholds, given["thresholds"], "thresholds", base=b.thresholds)
+        p.check()
+        per = changes.get("period", b.period)
+        anchor = periods.anchor_of(changes.get("start_date", b.start_date))
+        cur = changes.get("currency", b.currency)
+        calendar_moved = per != b.period or anchor != b.start_date
+        if "categories" in given or "currency" in given:
+            source = given.get("categories", [(c.name, c.amount) for c in b.limits])
+            pairs = v.category_limits(source, cur, "categories")
+            # Categories that stay keep their rollover history unless the calendar moved.
+            old = tuple(dataclasses.replace(c, since_period=0) for c in b.limits) if calendar_moved else b.limits
+            current_index = periods.index_at(anchor, per, self.clock().replace(tzinfo=None))
+            changes["limits"] = v.replace_limits(old, pairs, current_index)
+        elif calendar_moved:
+            changes["limits"] = tuple(dataclasses.replace(c, since_period=0) for c in b.limits)
+        changes.pop("categories", None)
+        changes.pop("start_date", None)
+        now = self.clock()
+        return dataclasses.replace(
+            b,
+            **changes,
+            start_date=anchor,
+            end_date=periods.end_date(anchor, per),
+            updated_at=max(now, b.updated_at),
+            version=b.version + 1,
+        )
+
+    async def delete_budget(self, budget_id: str) -> None:
+        async with self.uow(write=True) as uow:
+            if not await uow.budgets.delete(budget_id):
+                raise budget_not_found(budget_id)

@@ -1,0 +1,81 @@
+"""Errors as data (``UserError``) and the masking of unexpected failures."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from enum import Enum
+from typing import Iterator
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from domain.errors import BudgetError, ValidationFailed
+
+log = logging.getLogger("budgetql.graph")
+
+
+@strawberry.enum(description="Stable machine-readable error codes.")
+class UserErrorCode(Enum):
+    VALIDATION = "VALIDATION"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    FORBIDDEN = "FORBIDDEN"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+
+
+@strawberry.type(description="A problem with the input of a mutation; nothing was stored.")
+class UserError:
+    field: list[str] | None = strawberry.field(description="Path to the input field, e.g. [\"categories\", \"0\", \"amount\"].")
+    code: UserErrorCode
+    message: str
+
+
+def user_errors(exc: BudgetError) -> list[UserError]:
+    problems = exc.problems if isinstance(exc, ValidationFailed) else [exc]
+    return [
+        UserError(field=list(p.field) if p.field else None, code=UserErrorCode(p.code.value), message=p.message)
+        for p in problems
+    ]
+
+
+class ClientErrors(SchemaExtension):
+    """Every error a client sees gets ``extensions.code``. A ``BudgetError`` raised by a
+    query keeps its message; anything unexpected becomes a generic error carrying a
+    request id, and its detail goes only to the server log."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if not result or not getattr(result, "errors", None):
+            return
+        result.errors = [self._client_error(e) for e in result.errors]
+
+    def _client_error(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        # No path: the request itself was rejected (syntax, validation, variable coercion)
+        # before any resolver ran. Those messages are about the client's input.
+        if original is None or (error.path is None and not isinstance(original, BudgetError)):
+            ext = dict(error.extensions or {})
+            ext.setdefault("code", "GRAPHQL_VALIDATION")
+            return GraphQLError(error.message, error.nodes, error.source, error.positions, error.path, None, ext)
+        if isinstance(original, BudgetError):
+            ext = {"code": original.code.value}
+            if original.field:
+                ext["field"] = list(original.field)
+            return GraphQLError(original.message, error.nodes, error.source, error.positions, error.path, None, ext)
+        if isinstance(original, GraphQLError) and (original.extensions or {}).get("code"):
+            return original
+        request_id = uuid.uuid4().hex[:16]
+        log.error("unexpected error, request id %s", request_id, exc_info=original)
+        return GraphQLError(
+            f"Internal server error (request id {request_id})",
+            error.nodes,
+            error.source,
+            error.positions,
+            error.path,
+            None,
+            {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+        )

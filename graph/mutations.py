@@ -1,0 +1,82 @@
+"""Budget mutations. Errors come back as data in ``errors``; nothing is stored then."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain.errors import BudgetError
+
+from .context import Info
+from .errors import UserError, user_errors
+from .inputs import CreateBudgetInput, UpdateBudgetInput, limits_of, thresholds_of
+from .types.budget import Budget
+
+
+@strawberry.type
+class BudgetPayload:
+    budget: Budget | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class DeleteBudgetPayload:
+    deleted_id: strawberry.ID | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _input_path(errors: list[UserError]) -> list[UserError]:
+    for e in errors:
+        if e.field and e.field[0] not in ("id", "expectedVersion"):
+            e.field = ["input", *e.field]
+    return errors
+
+
+@strawberry.type
+class BudgetMutations:
+    @strawberry.mutation(description="Create a budget.")
+    async def create_budget(self, info: Info, input: CreateBudgetInput) -> BudgetPayload:
+        try:
+            budget = await info.context.budgets.create_budget(
+                user_id=input.user_id,
+                name=input.name,
+                type=input.type,
+                period=input.period,
+                categories=limits_of(input.categories),
+                start_date=input.start_date,
+                rollover_enabled=input.rollover_enabled,
+                rollover_mode=input.rollover_mode,
+                currency=input.currency,
+                thresholds=thresholds_of(input.thresholds),
+            )
+        except BudgetError as exc:
+            return BudgetPayload(errors=_input_path(user_errors(exc)))
+        return BudgetPayload(budget=Budget.from_domain(budget))
+
+    @strawberry.mutation(description="Change some fields of a budget. Pass expectedVersion to fail with CONFLICT instead of overwriting a concurrent change.")
+    async def update_budget(
+        self, info: Info, id: strawberry.ID, input: UpdateBudgetInput, expected_version: int | None = None
+    ) -> BudgetPayload:
+        updates = {
+            "name": input.name,
+            "type": input.type,
+            "period": input.period,
+            "categories": limits_of(input.categories),
+            "start_date": input.start_date,
+            "rollover_enabled": input.rollover_enabled,
+            "rollover_mode": input.rollover_mode,
+            "currency": input.currency,
+            "thresholds": thresholds_of(input.thresholds),
+        }
+        try:
+            budget = await info.context.budgets.update_budget(str(id), updates, expected_version=expected_version)
+        except BudgetError as exc:
+            return BudgetPayload(errors=_input_path(user_errors(exc)))
+        return BudgetPayload(budget=Budget.from_domain(budget))
+
+    @strawberry.mutation(description="Delete a budget.")
+    async def delete_budget(self, info: Info, id: strawberry.ID) -> DeleteBudgetPayload:
+        try:
+            await info.context.budgets.delete_budget(str(id))
+        except BudgetError as exc:
+            return DeleteBudgetPayload(errors=user_errors(exc))
+        return DeleteBudgetPayload(deleted_id=id)

@@ -1,0 +1,31 @@
+"""Root query fields for budgets."""
+
+from __future__ import annotations
+
+import strawberry
+
+from .context import Info
+from .types.budget import Budget
+from .types.budget_connection import BudgetConnection
+from .types.enums import BudgetTypeEnum
+from .types.pagination import connection_from_page
+
+
+@strawberry.type
+class BudgetQueries:
+    @strawberry.field(description="A budget by id, or null when there is none.")
+    async def budget(self, info: Info, id: strawberry.ID) -> Budget | None:
+        found = await info.context.budgets.find_budget(str(id))
+        return Budget.from_domain(found) if found else None
+
+    @strawberry.field(description="A user's budgets, newest first. `first` is capped at 500.")
+    async def budgets(
+        self,
+        info: Info,
+        user_id: str,
+        type: BudgetTypeEnum | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> BudgetConnection:
+        page = await info.context.budgets.list_budgets(user_id, type, first, after)
+        return connection_from_page(BudgetConnection, page, Budget.from_domain)

@@ -1,0 +1,60 @@
+"""Custom scalars: exact ``Decimal`` (a string on the wire) and ISO 8601 ``DateTime``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+
+import strawberry
+
+
+def _serialize_decimal(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _parse_decimal(value: object) -> Decimal:
+    # Inputs accept a string or a JSON number; a number goes through str(), never float math.
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        raise ValueError(f"Decimal expects a string or a number, got {value!r}")
+    try:
+        result = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not a decimal number") from None
+    if not result.is_finite():
+        raise ValueError(f"{value!r} is not a finite decimal number")
+    return result
+
+
+def _serialize_datetime(value: datetime) -> str:
+    if value.tzinfo is not None:
+        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return value.isoformat()
+
+
+def _parse_datetime(value: object) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError(f"DateTime expects an ISO 8601 string, got {value!r}")
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{value!r} is not an ISO 8601 date or date-time") from None
+
+
+DecimalScalar = strawberry.scalar(
+    name="Decimal",
+    description="An exact decimal number, serialized as a string (\"600.00\"); inputs accept a string or a number.",
+    serialize=_serialize_decimal,
+    parse_value=_parse_decimal,
+)
+
+DateTimeScalar = strawberry.scalar(
+    name="DateTime",
+    description=(
+        "An ISO 8601 date-time. Budget calendar dates (startDate, endDate, period bounds) are "
+        "calendar times without a zone; timestamps (createdAt, updatedAt) are UTC with a Z."
+    ),
+    serialize=_serialize_datetime,
+    parse_value=_parse_datetime,
+)
+
+SCALAR_MAP = {Decimal: DecimalScalar, datetime: DateTimeScalar}

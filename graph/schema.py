@@ -1,0 +1,31 @@
+"""The schema: every area's queries and mutations merged into the root types."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from .errors import ClientErrors
+from .mutations import BudgetMutations
+from .queries import BudgetQueries
+from .scalars import SCALAR_MAP
+
+Query = merge_types("Query", (BudgetQueries,))
+Mutation = merge_types("Mutation", (BudgetMutations,))
+
+
+def build_schema() -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        extensions=[ClientErrors],
+    )
+
+
+schema = build_schema()
+
+
+def export_sdl() -> str:
+    return schema.as_str().rstrip() + "\n"

@@ -1,0 +1,73 @@
+"""The ``Budget`` type and its parts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import strawberry
+
+from domain import models
+
+from .enums import BudgetPeriodEnum, BudgetTypeEnum, RolloverModeEnum
+
+
+@strawberry.type(description="A spending limit for one category.")
+class CategoryLimit:
+    name: str
+    amount: Decimal
+
+
+@strawberry.type(description="Fractions of a category's limit at which alerts fire (0.8 = 80%).")
+class AlertThresholds:
+    warning: Decimal
+    limit_reached: Decimal
+    overspending: Decimal
+
+
+@strawberry.type(description="A budget: a limit per category, repeating every period from its start date.")
+class Budget:
+    id: strawberry.ID
+    user_id: str
+    name: str
+    type: BudgetTypeEnum
+    period: BudgetPeriodEnum
+    currency: str
+    categories: list[CategoryLimit] = strawberry.field(description="In the order they were given.")
+    total_budgeted: Decimal
+    start_date: datetime = strawberry.field(description="Start of period 0 (midnight).")
+    end_date: datetime = strawberry.field(description="The last second of period 0.")
+    rollover_enabled: bool
+    rollover_mode: RolloverModeEnum
+    thresholds: AlertThresholds
+    version: int = strawberry.field(description="Increases on every update; pass it as expectedVersion to update safely.")
+    created_at: datetime
+    updated_at: datetime
+
+    domain: strawberry.Private[models.Budget]
+
+    @classmethod
+    def from_domain(cls, b: models.Budget) -> "Budget":
+        return cls(
+            id=strawberry.ID(b.id),
+            user_id=b.user_id,
+            name=b.name,
+            type=b.type,
+            period=b.period,
+            currency=b.currency,
+            categories=[CategoryLimit(name=c.name, amount=c.amount) for c in b.limits],
+            total_budgeted=b.total_budgeted,
+            start_date=b.start_date,
+            end_date=b.end_date,
+            rollover_enabled=b.rollover_enabled,
+            rollover_mode=b.rollover_mode,
+            thresholds=AlertThresholds(
+                warning=b.thresholds.warning,
+                limit_reached=b.thresholds.limit_reached,
+                overspending=b.thresholds.overspending,
+            ),
+            version=b.version,
+            created_at=b.created_at,
+            updated_at=b.updated_at,
+            domain=b,
+        )

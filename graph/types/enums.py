@@ -1,0 +1,16 @@
+"""GraphQL enums mirroring the domain's."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain.models import BudgetPeriod, BudgetType, RolloverMode
+
+BudgetTypeEnum = strawberry.enum(BudgetType, name="BudgetType", description="What a budget is for.")
+BudgetPeriodEnum = strawberry.enum(BudgetPeriod, name="BudgetPeriod", description="How often a budget resets.")
+RolloverModeEnum = strawberry.enum(
+    RolloverMode,
+    name="RolloverMode",
+    description="NONE: each period starts from its limit. UNUSED: unused amounts carry forward. "
+    "FULL: unused amounts and overspending both carry forward.",
+)

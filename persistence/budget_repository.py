@@ -1,0 +1,145 @@
+"""Budgets in SQL: mapping rows to domain records and back."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import money
+from domain.validation import fraction
+from domain.models import AlertThresholds, Budget, BudgetPeriod, BudgetType, CategoryLimit, RolloverMode
+from domain.ports import Page
+
+from . import cursors
+from .tables import BudgetCategoryRow, BudgetRow
+
+CURSOR = "budget"
+
+
+def to_domain(row: BudgetRow) -> Budget:
+    return Budget(
+        id=row.id,
+        user_id=row.user_id,
+        name=row.name,
+        type=BudgetType(row.type),
+        period=BudgetPeriod(row.period),
+        currency=row.currency,
+        limits=tuple(
+            CategoryLimit(c.name, c.amount.quantize(money.quantum(row.currency)), c.since_period)
+            for c in row.categories
+        ),
+        start_date=row.start_date,
+        end_date=row.end_date,
+        rollover_mode=RolloverMode(row.rollover_mode),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        thresholds=AlertThresholds(
+            fraction(row.warning_threshold), fraction(row.limit_threshold), fraction(row.overspending_threshold)
+        ),
+        version=row.version,
+    )
+
+
+def _fill(row: BudgetRow, b: Budget) -> None:
+    row.user_id = b.user_id
+    row.name = b.name
+    row.type = b.type.value
+    row.period = b.period.value
+    row.currency = b.currency
+    row.start_date = b.start_date
+    row.end_date = b.end_date
+    row.rollover_mode = b.rollover_mode.value
+    row.warning_threshold = b.thresholds.warning
+    row.limit_threshold = b.thresholds.limit_reached
+    row.overspending_threshold = b.thresholds.overspending
+    row.version = b.version
+    row.created_at = b.created_at
+    row.updated_at = b.updated_at
+
+
+def _category_rows(b: Budget) -> list[BudgetCategoryRow]:
+    return [
+        BudgetCategoryRow(position=i, name=c.name, name_key=c.key, amount=c.amount, since_period=c.since_period)
+        for i, c in enumerate(b.limits)
+    ]
+
+
+class SqlBudgetRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def add(self, budget: Budget) -> None:
+        row = BudgetRow(id=budget.id)
+        _fill(row, budget)
+        row.categories = _category_rows(budget)
+        self.session.add(row)
+        await self.session.flush()
+
+    async def _row(self, budget_id: str, for_update: bool = False) -> BudgetRow | None:
+        stmt = select(BudgetRow).where(BudgetRow.id == budget_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def get(self, budget_id: str, *, for_update: bool = False) -> Budget | None:
+        row = await self._row(budget_id, for_update)
+        return to_domain(row) if row else None
+
+    async def get_many(self, budget_ids: Sequence[str]) -> dict[str, Budget]:
+        if not budget_ids:
+            return {}
+        rows = (await self.session.execute(select(BudgetRow).where(BudgetRow.id.in_(list(budget_ids))))).scalars()
+        return {r.id: to_domain(r) for r in rows}
+
+    async def page_for_user(
+        self, user_id: str, type: BudgetType | None, first: int, after: str | None
+    ) -> Page[Budget]:
+        where = [BudgetRow.user_id == user_id]
+        if type is not None:
+            where.append(BudgetRow.type == type.value)
+        total = (await self.session.execute(select(func.count()).select_from(BudgetRow).where(*where))).scalar_one()
+        after_seq = cursors.decode(CURSOR, after)
+        page_where = list(where)
+        if after_seq is not None:
+            page_where.append(BudgetRow.pk < after_seq)
+        rows = list(
+            (
+                await self.session.execute(
+                    select(BudgetRow).where(*page_where).order_by(BudgetRow.pk.desc()).limit(first + 1)
+                )
+            ).scalars()
+        )
+        has_next = len(rows) > first
+        rows = rows[:first]
+        items = [(cursors.encode(CURSOR, r.pk), to_domain(r)) for r in rows]
+        return Page(items, has_next, total, items[-1][0] if items else None)
+
+    async def save(self, budget: Budget, *, expected_version: int) -> bool:
+        row = await self._row(budget.id)
+        if row is None:
+            return False
+        # Compare-and-set on the version: a concurrent writer that got there first wins,
+        # and this write reports a conflict instead of silently overwriting it.
+        result = await self.session.execute(
+            update(BudgetRow)
+            .where(BudgetRow.pk == row.pk, BudgetRow.version == expected_version)
+            .values(version=budget.version)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            return False
+        await self.session.refresh(row)
+        _fill(row, budget)
+        await self.session.execute(delete(BudgetCategoryRow).where(BudgetCategoryRow.budget_pk == row.pk))
+        self.session.expire(row, ["categories"])
+        for category in _category_rows(budget):
+            category.budget_pk = row.pk
+            self.session.add(category)
+        await self.session.flush()
+        return True
+
+    async def delete(self, budget_id: str) -> bool:
+        result = await self.session.execute(delete(BudgetRow).where(BudgetRow.id == budget_id))
+        return result.rowcount == 1

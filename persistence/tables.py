@@ -1,0 +1,208 @@
+"""SQLAlchemy 2.0 typed models: the database schema. Migrations create it;
+``create_all`` is never used outside tests."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .types import Money, UTCDateTime
+
+# BIGINT on PostgreSQL; SQLite only auto-increments an INTEGER PRIMARY KEY.
+SeqInt = BigInteger().with_variant(Integer(), "sqlite")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class BudgetRow(Base):
+    __tablename__ = "budgets"
+
+    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    user_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(20))
+    period: Mapped[str] = mapped_column(String(20))
+    currency: Mapped[str] = mapped_column(String(3))
+    start_date: Mapped[datetime] = mapped_column(DateTime())
+    end_date: Mapped[datetime] = mapped_column(DateTime())
+    rollover_mode: Mapped[str] = mapped_column(String(10))
+    warning_threshold: Mapped[Decimal] = mapped_column(Money())
+    limit_threshold: Mapped[Decimal] = mapped_column(Money())
+    overspending_threshold: Mapped[Decimal] = mapped_column(Money())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    categories: Mapped[list["BudgetCategoryRow"]] = relationship(
+        back_populates="budget",
+        order_by="BudgetCategoryRow.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="selectin",
+    )
+
+    __table_args__ = (Index("ix_budgets_user_pk", "user_id", "pk"),)
+
+
+class BudgetCategoryRow(Base):
+    __tablename__ = "budget_categories"
+
+    budget_pk: Mapped[int] = mapped_column(ForeignKey("budgets.pk", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = mapped_column(String(100))
+    amount: Mapped[Decimal] = mapped_column(Money())
+    since_period: Mapped[int] = mapped_column(Integer, default=0)
+
+    budget: Mapped[BudgetRow] = relationship(back_populates="categories")
+
+    __table_args__ = (UniqueConstraint("budget_pk", "name_key", name="uq_budget_categories_budget_key"),)
+
+
+class BudgetMemberRow(Base):
+    """Users a budget is shared with (household budgets)."""
+
+    __tablename__ = "budget_members"
+
+    budget_pk: Mapped[int] = mapped_column(ForeignKey("budgets.pk", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    role: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_budget_members_user", "user_id"),)
+
+
+class TransactionRow(Base):
+    __tablename__ = "transactions"
+
+    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    user_id: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(100))
+    category_key: Mapped[str] = mapped_column(String(100))
+    amount: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(String(3))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime())
+    description: Mapped[str] = mapped_column(Text, default="")
+    external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "external_id", name="uq_transactions_user_external"),
+        Index("ix_transactions_user_cat_time", "user_id", "category_key", "occurred_at"),
+        Index("ix_transactions_user_time", "user_id", "occurred_at", "pk"),
+    )
+
+
+class SpendingDailyRow(Base):
+    """Per-day spending rollup, maintained in the same database transaction as each
+    write, so progress reads never scan the transaction history."""
+
+    __tablename__ = "spending_daily"
+
+    user_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    category_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    day: Mapped[date] = mapped_column(Date(), primary_key=True)
+    total: Mapped[Decimal] = mapped_column(Money())
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class UserTemplateRow(Base):
+    __tablename__ = "user_templates"
+
+    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    type: Mapped[str] = mapped_column(String(20))
+    period: Mapped[str] = mapped_column(String(20))
+    # [{"name": ..., "group": ..., "weight": "..."}] in order; weights as strings (exact)
+    categories: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_user_templates_user_key"),)
+
+
+class AlertRow(Base):
+    """The alert outbox: written in the same transaction as the write that caused it."""
+
+    __tablename__ = "alerts"
+
+    seq: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    budget_id: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[str] = mapped_column(String(200))
+    period_start: Mapped[datetime] = mapped_column(DateTime())
+    category_key: Mapped[str] = mapped_column(String(100))  # "" for the budget total
+    alert_type: Mapped[str] = mapped_column(String(30))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("budget_id", "period_start", "category_key", "alert_type", name="uq_alerts_once"),
+        Index("ix_alerts_user_seq", "user_id", "seq"),
+        Index("ix_alerts_budget_seq", "budget_id", "seq"),
+    )
+
+
+class WebhookRow(Base):
+    __tablename__ = "webhooks"
+
+    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    user_id: Mapped[str] = mapped_column(String(200), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WebhookDeliveryRow(Base):
+    __tablename__ = "webhook_deliveries"
+
+    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    webhook_id: Mapped[str] = mapped_column(String(40))
+    alert_seq: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(12))  # pending | delivered | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("webhook_id", "alert_seq", name="uq_webhook_deliveries_once"),
+        Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    )

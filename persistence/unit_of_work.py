@@ -1,0 +1,50 @@
+"""A unit of work: one session, one database transaction, its repositories.
+
+Each use case opens its own unit of work, so concurrently running resolvers never
+share an ``AsyncSession``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from .budget_repository import SqlBudgetRepository
+from .database import WRITE
+
+
+class SqlUnitOfWork:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]):
+        self._sessions = sessions
+        self.session: AsyncSession | None = None
+
+    async def __aenter__(self) -> "SqlUnitOfWork":
+        self.session = self._sessions()
+        await self.session.begin()
+        self.budgets = SqlBudgetRepository(self.session)
+        return self
+
+    async def __aexit__(self, exc_type, exc, tb) -> None:
+        assert self.session is not None
+        try:
+            if exc_type is None and self.session.in_transaction():
+                await self.session.commit()
+            else:
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        assert self.session is not None
+        await self.session.commit()
+
+
+class SqlUnitOfWorkFactory:
+    """Makes units of work on one engine; ``write=True`` takes SQLite's write lock up front."""
+
+    def __init__(self, engine: AsyncEngine):
+        self.engine = engine
+        self._read = async_sessionmaker(engine, expire_on_commit=False)
+        self._write = async_sessionmaker(engine.execution_options(**{WRITE: True}), expire_on_commit=False)
+
+    def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._write if write else self._read)

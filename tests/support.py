@@ -1,0 +1,67 @@
+"""Shared GraphQL documents and helpers for the tests."""
+
+from __future__ import annotations
+
+BUDGET_FIELDS = """
+  id userId name type period currency
+  categories { name amount }
+  totalBudgeted startDate endDate rolloverEnabled rolloverMode
+  thresholds { warning limitReached overspending }
+  version createdAt updatedAt
+"""
+
+CREATE = f"""
+mutation($input: CreateBudgetInput!) {{
+  createBudget(input: $input) {{
+    budget {{ {BUDGET_FIELDS} }}
+    errors {{ field code message }}
+  }}
+}}
+"""
+
+UPDATE = f"""
+mutation($id: ID!, $input: UpdateBudgetInput!, $v: Int) {{
+  updateBudget(id: $id, input: $input, expectedVersion: $v) {{
+    budget {{ {BUDGET_FIELDS} }}
+    errors {{ field code message }}
+  }}
+}}
+"""
+
+DELETE = """
+mutation($id: ID!) { deleteBudget(id: $id) { deletedId errors { field code message } } }
+"""
+
+GET = f"query($id: ID!) {{ budget(id: $id) {{ {BUDGET_FIELDS} }} }}"
+
+LIST = f"""
+query($userId: String!, $type: BudgetType, $first: Int, $after: String) {{
+  budgets(userId: $userId, type: $type, first: $first, after: $after) {{
+    totalCount
+    pageInfo {{ hasNextPage endCursor }}
+    edges {{ cursor node {{ id }} }}
+    nodes {{ {BUDGET_FIELDS} }}
+  }}
+}}
+"""
+
+
+def budget_input(user_id: str, **overrides) -> dict:
+    base = {
+        "userId": user_id,
+        "name": "November 2025",
+        "type": "PERSONAL",
+        "period": "MONTHLY",
+        "categories": [{"name": "Groceries", "amount": "600.00"}, {"name": "Restaurants", "amount": "200.00"}],
+        "startDate": "2025-11-01T00:00:00",
+        "rolloverEnabled": True,
+    }
+    base.update(overrides)
+    return base
+
+
+async def create_budget(gql, user_id: str, **overrides) -> dict:
+    data = await gql(CREATE, {"input": budget_input(user_id, **overrides)})
+    payload = data["createBudget"]
+    assert payload["errors"] == [], payload["errors"]
+    return payload["budget"]

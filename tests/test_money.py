@@ -1,0 +1,48 @@
+"""Exact money rules (pure domain)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain import money
+from domain.errors import BudgetError
+
+
+def test_minor_units():
+    assert (money.minor_units("USD"), money.minor_units("JPY"), money.minor_units("KWD")) == (2, 0, 3)
+
+
+@pytest.mark.parametrize("value", ["1.001", "-1", "1e13", "NaN", "abc", True, None])
+def test_bad_amounts(value):
+    with pytest.raises(BudgetError):
+        money.check_amount(value, "USD")
+
+
+def test_floats_are_read_through_their_decimal_text():
+    assert money.check_amount(0.1, "USD") == Decimal("0.10")
+    assert money.check_amount("600", "USD") == Decimal("600.00")
+
+
+def test_allocate_largest_remainder():
+    assert money.allocate(Decimal("100.00"), [Decimal(1)] * 3, "USD") == [
+        Decimal("33.34"),
+        Decimal("33.33"),
+        Decimal("33.33"),
+    ]
+    assert money.allocate(Decimal("10"), [Decimal(1)] * 3, "JPY") == [Decimal(4), Decimal(3), Decimal(3)]
+
+
+@given(
+    cents=st.integers(min_value=0, max_value=10**14),
+    weights=st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=30).filter(any),
+)
+def test_allocation_always_sums_exactly(cents, weights):
+    total = Decimal(cents).scaleb(-2)
+    parts = money.allocate(total, [Decimal(w) for w in weights], "USD")
+    assert sum(parts) == total
+    assert all(p >= 0 for p in parts)
+    assert all(p.as_tuple().exponent == -2 for p in parts)
