@@ -17,6 +17,8 @@ __all__ = [
     "BudgetType",
     "CategoryLimit",
     "RolloverMode",
+    "Transaction",
+    "category_key",
     "new_id",
     "utcnow",
 ]
@@ -97,3 +99,22 @@ def new_id(prefix: str) -> str:
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """Spending (positive) or a refund (negative) in one category."""
+
+    id: str
+    user_id: str
+    category: str
+    amount: Decimal
+    currency: str
+    occurred_at: datetime  # naive, UTC: the budget calendar's time
+    description: str
+    external_id: str | None
+    created_at: datetime
+
+    @property
+    def category_key(self) -> str:
+        return category_key(self.category)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Generic, Protocol, Sequence, TypeVar
 
-from .models import Budget, BudgetType
+from .models import Budget, BudgetType, Transaction
 
 T = TypeVar("T")
 
@@ -42,6 +44,7 @@ class UnitOfWork(Protocol):
     """One database transaction. ``async with`` commits on success, rolls back on error."""
 
     budgets: BudgetRepository
+    spending: "SpendingRepository"
 
     async def __aenter__(self) -> "UnitOfWork": ...
 
@@ -52,3 +55,50 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self, *, write: bool = False) -> UnitOfWork: ...
+
+
+@dataclass(frozen=True)
+class SpendingQuery:
+    """Daily spending of some users in some categories over ``[start, end)`` days."""
+
+    user_ids: frozenset[str]
+    category_keys: frozenset[str]
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class DaySum:
+    user_id: str
+    category_key: str
+    currency: str
+    day: date
+    total: Decimal
+    count: int
+
+
+class SpendingRepository(Protocol):
+    async def insert(self, transactions: Sequence[Transaction]) -> list[tuple[Transaction, bool]]:
+        """Store transactions and roll them up; one already stored under the same
+        (user, externalId) is returned instead, with ``False`` (nothing counted twice)."""
+        ...
+
+    async def get(self, transaction_id: str) -> Transaction | None: ...
+
+    async def delete(self, transaction_id: str) -> Transaction | None:
+        """Remove a transaction and take it out of the rollup; the removed one, or None."""
+        ...
+
+    async def page(
+        self,
+        user_id: str,
+        category_key: str | None,
+        start: datetime | None,
+        end: datetime | None,
+        first: int,
+        after: str | None,
+    ) -> Page[Transaction]: ...
+
+    async def daily_sums(self, queries: Sequence[SpendingQuery]) -> list[DaySum]:
+        """All matching rollup rows for every query, in one round trip."""
+        ...

@@ -17,6 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
 from domain.service import BudgetService
+from domain.spending import SpendingService
 from persistence.database import create_engine
 from persistence.migrate import migrate
 from persistence.unit_of_work import SqlUnitOfWorkFactory
@@ -47,7 +48,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await migrate(engine)
         uow = SqlUnitOfWorkFactory(engine)
         app.state.engine = engine
-        app.state.services = Services(budgets=BudgetService(uow))
+        app.state.services = Services(budgets=BudgetService(uow), spending=SpendingService(uow))
         log.info("budgetql ready on %s", engine.url.render_as_string(hide_password=True))
         try:
             yield

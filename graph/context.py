@@ -8,6 +8,9 @@ from typing import Any
 from strawberry.types import Info as _Info
 
 from domain.service import BudgetService
+from domain.spending import SpendingService
+
+from .loaders import ProgressLoader
 
 
 @dataclass
@@ -21,12 +24,23 @@ class Context:
     def budgets(self) -> BudgetService:
         return self.services.budgets
 
+    @property
+    def spending(self) -> SpendingService:
+        return self.services.spending
+
+    @property
+    def progress_loader(self) -> ProgressLoader:
+        if "progress" not in self.loaders:
+            self.loaders["progress"] = ProgressLoader(self.services.spending)
+        return self.loaders["progress"]
+
 
 @dataclass
 class Services:
     """Long-lived, per-process: built once at start-up from the settings."""
 
     budgets: BudgetService
+    spending: SpendingService
 
 
 Info = _Info[Context, None]

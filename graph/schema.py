@@ -10,9 +10,10 @@ from .errors import ClientErrors
 from .mutations import BudgetMutations
 from .queries import BudgetQueries
 from .scalars import SCALAR_MAP
+from .spending import SpendingMutations, SpendingQueries
 
-Query = merge_types("Query", (BudgetQueries,))
-Mutation = merge_types("Mutation", (BudgetMutations,))
+Query = merge_types("Query", (BudgetQueries, SpendingQueries))
+Mutation = merge_types("Mutation", (BudgetMutations, SpendingMutations))
 
 
 def build_schema() -> strawberry.Schema:

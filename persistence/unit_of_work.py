@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from .budget_repository import SqlBudgetRepository
 from .database import WRITE
+from .spending_repository import SqlSpendingRepository
 
 
 class SqlUnitOfWork:
@@ -21,6 +22,7 @@ class SqlUnitOfWork:
         self.session = self._sessions()
         await self.session.begin()
         self.budgets = SqlBudgetRepository(self.session)
+        self.spending = SqlSpendingRepository(self.session)
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:

@@ -65,3 +65,57 @@ async def create_budget(gql, user_id: str, **overrides) -> dict:
     payload = data["createBudget"]
     assert payload["errors"] == [], payload["errors"]
     return payload["budget"]
+
+CATEGORY_PROGRESS_FIELDS = (
+    "categoryName budgetedAmount rolloverAmount spentAmount remainingAmount percentUsed status projectedSpent"
+)
+PROGRESS_FIELDS = f"""
+  budgetId currentPeriod periodIndex periodStart periodEnd
+  categories {{ {CATEGORY_PROGRESS_FIELDS} }}
+  totalBudgeted totalSpent totalRemaining percentUsed
+  periodDaysElapsed periodDaysTotal projectedSpent status unconvertedCount
+"""
+
+PROGRESS = f"""
+query($id: ID!, $at: DateTime, $period: Int) {{
+  budget(id: $id) {{ progress(at: $at, period: $period) {{ {PROGRESS_FIELDS} }} }}
+}}
+"""
+
+RECORD = """
+mutation($input: RecordTransactionInput!) {
+  recordTransaction(input: $input) {
+    transaction { id userId category amount currency occurredAt description externalId createdAt }
+    created
+    errors { field code message }
+  }
+}
+"""
+
+RECORD_MANY = """
+mutation($inputs: [RecordTransactionInput!]!) {
+  recordTransactions(inputs: $inputs) {
+    transactions { id amount externalId }
+    createdCount duplicateCount
+    errors { field code message }
+  }
+}
+"""
+
+
+async def record(gql, user_id: str, category: str, amount, occurred_at: str, **extra) -> dict:
+    data = await gql(
+        RECORD,
+        {"input": {"userId": user_id, "category": category, "amount": amount, "occurredAt": occurred_at, **extra}},
+    )
+    payload = data["recordTransaction"]
+    assert payload["errors"] == [], payload["errors"]
+    return payload["transaction"]
+
+
+async def progress(gql, budget_id: str, at: str | None = None, period: int | None = None) -> dict:
+    return (await gql(PROGRESS, {"id": budget_id, "at": at, "period": period}))["budget"]["progress"]
+
+
+def by_name(p: dict) -> dict:
+    return {c["categoryName"]: c for c in p["categories"]}

@@ -9,6 +9,8 @@ import strawberry
 
 from domain import models
 
+from ..context import Info
+from .progress import BudgetProgress
 from .enums import BudgetPeriodEnum, BudgetTypeEnum, RolloverModeEnum
 
 
@@ -45,6 +47,16 @@ class Budget:
     updated_at: datetime
 
     domain: strawberry.Private[models.Budget]
+
+    @strawberry.field(description="Figures for the period containing `at` (default now), or for period index `period`.")
+    async def progress(self, info: Info, at: datetime | None = None, period: int | None = None) -> BudgetProgress:
+        k = period if period is not None else info.context.spending.period_at(self.domain, at)
+        return BudgetProgress.from_domain(await info.context.progress_loader.load((self.domain, k, at)))
+
+    @strawberry.field(description="Progress of the current period and up to `last - 1` before it, newest first.")
+    async def periods(self, info: Info, last: int = 12) -> list[BudgetProgress]:
+        keys = [(self.domain, k, None) for k in info.context.spending.history(self.domain, last)]
+        return [BudgetProgress.from_domain(p) for p in await info.context.progress_loader.load_many(keys)]
 
     @classmethod
     def from_domain(cls, b: models.Budget) -> "Budget":

@@ -1,0 +1,66 @@
+"""Progress for a page of budgets costs a constant number of SQL statements."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from .support import CATEGORY_PROGRESS_FIELDS, record
+
+PAGE_PROGRESS = f"""
+query($u: String!, $first: Int) {{
+  budgets(userId: $u, first: $first) {{
+    nodes {{ id progress(at: "2025-11-15T00:00:00") {{ totalSpent categories {{ {CATEGORY_PROGRESS_FIELDS} }} }}
+            periods(last: 3) {{ totalSpent }} }}
+  }}
+}}
+"""
+
+
+@contextmanager
+def counting(engine):
+    statements: list[str] = []
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", on_execute)
+
+
+async def _make_budgets(gql, user_id, n, categories):
+    cats = [{"name": f"Cat {i}", "amount": "100"} for i in range(categories)]
+    inputs = [
+        {"userId": user_id, "name": f"B{i}", "type": "PERSONAL", "period": "MONTHLY", "categories": cats,
+         "startDate": "2025-01-01T00:00:00", "rolloverEnabled": i % 2 == 0}
+        for i in range(n)
+    ]
+    for item in inputs:
+        data = await gql(
+            "mutation($i: CreateBudgetInput!) { createBudget(input: $i) { errors { message } } }", {"i": item}
+        )
+        assert data["createBudget"]["errors"] == []
+    for i in range(categories):
+        await record(gql, user_id, f"Cat {i}", "10", "2025-11-02T00:00:00")
+
+
+async def test_statements_do_not_grow_with_budgets_or_categories(app, gql, user_id):
+    small, large = user_id + "_small", user_id + "_large"
+    await _make_budgets(gql, small, 1, 2)
+    await _make_budgets(gql, large, 50, 20)
+    engine = app.state.engine
+    with counting(engine) as one:
+        data = await gql(PAGE_PROGRESS, {"u": small, "first": 50})
+    assert len(data["budgets"]["nodes"]) == 1
+    with counting(engine) as fifty:
+        data = await gql(PAGE_PROGRESS, {"u": large, "first": 50})
+    nodes = data["budgets"]["nodes"]
+    assert len(nodes) == 50 and all(n["progress"]["totalSpent"] == "200.00" for n in nodes)
+    assert all(len(n["progress"]["categories"]) == 20 for n in nodes)
+    reads = [s for s in fifty if s.lstrip().upper().startswith("SELECT")]
+    assert len(fifty) == len(one), (one, fifty)
+    assert len(reads) <= 5, reads
