@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Generic, Protocol, Sequence, TypeVar
 
+from .alerts import AlertEvent
 from .models import Budget, BudgetType, Transaction
 
 T = TypeVar("T")
@@ -29,6 +30,8 @@ class BudgetRepository(Protocol):
 
     async def get_many(self, budget_ids: Sequence[str]) -> dict[str, Budget]: ...
 
+    async def owned_by(self, user_ids: Sequence[str], *, for_update: bool = False) -> list[Budget]: ...
+
     async def page_for_user(
         self, user_id: str, type: BudgetType | None, first: int, after: str | None
     ) -> Page[Budget]: ...
@@ -45,6 +48,7 @@ class UnitOfWork(Protocol):
 
     budgets: BudgetRepository
     spending: "SpendingRepository"
+    alerts: "AlertRepository"
 
     async def __aenter__(self) -> "UnitOfWork": ...
 
@@ -102,3 +106,26 @@ class SpendingRepository(Protocol):
     async def daily_sums(self, queries: Sequence[SpendingQuery]) -> list[DaySum]:
         """All matching rollup rows for every query, in one round trip."""
         ...
+
+
+class AlertRepository(Protocol):
+    """The alert outbox."""
+
+    async def add(self, events: Sequence[AlertEvent]) -> list[AlertEvent]:
+        """Store the events not stored before (unique per budget, period, category and
+        type) and announce them when the transaction commits; the new ones, with seq."""
+        ...
+
+    async def get(self, alert_id: str) -> AlertEvent | None: ...
+
+    async def acknowledge(self, alert_id: str, at: datetime) -> AlertEvent | None: ...
+
+    async def by_seqs(self, seqs: Sequence[int]) -> list[AlertEvent]: ...
+
+    async def after(self, seq: int, user_id: str | None, budget_id: str | None, limit: int) -> list[AlertEvent]: ...
+
+    async def raised_since(self, moment: datetime) -> list[AlertEvent]: ...
+
+    async def page(
+        self, user_id: str, budget_id: str | None, unacknowledged_only: bool, first: int, after: str | None
+    ) -> Page[AlertEvent]: ...

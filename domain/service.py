@@ -6,7 +6,7 @@ import dataclasses
 from datetime import datetime
 from typing import Any, Callable, Mapping
 
-from . import money, periods, validation as v
+from . import alerting, money, periods, validation as v
 from .errors import conflict, not_found, validation
 from .models import AlertThresholds, Budget, BudgetPeriod, BudgetType, CategoryLimit, RolloverMode, new_id, utcnow
 from .ports import Page, UnitOfWorkFactory
@@ -30,6 +30,12 @@ def _rollover(mode: Any, enabled: Any, field_prefix: tuple[str, ...] = ()) -> Ro
             raise validation("rolloverEnabled must be true or false", *field_prefix, "rolloverEnabled")
         return RolloverMode.UNUSED if enabled else RolloverMode.NONE
     return None
+
+
+def _changes_what_may_be_spent(before: Budget, after: Budget) -> bool:
+    return (before.limits, before.thresholds, before.period, before.start_date, before.rollover_mode, before.currency) != (
+        after.limits, after.thresholds, after.period, after.start_date, after.rollover_mode, after.currency
+    )
 
 
 class BudgetService:
@@ -146,6 +152,8 @@ class BudgetService:
             updated = self._apply(current, given)
             if not await uow.budgets.save(updated, expected_version=current.version):
                 raise conflict(f"Budget {budget_id} was changed concurrently: reload it and retry")
+            if _changes_what_may_be_spent(current, updated):
+                await alerting.after_budget_change(uow, updated, self.clock())
             return updated
 
     def _apply(self, b: Budget, given: Mapping[str, Any]) -> Budget:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from datetime import timedelta
 from typing import Any
 
 from starlette.applications import Starlette
@@ -15,9 +16,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from domain.alert_service import AlertService
 from domain.service import BudgetService
 from domain.spending import SpendingService
+from persistence.bus import AlertHub, make_bus
 from persistence.database import create_engine
 from persistence.migrate import migrate
 from persistence.unit_of_work import SqlUnitOfWorkFactory
@@ -47,19 +51,35 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if settings.migrate_on_start:
             await migrate(engine)
         uow = SqlUnitOfWorkFactory(engine)
+        hub = AlertHub(per_key_limit=settings.max_subscriptions_per_user)
+        bus = make_bus(hub, uow, engine)
+        uow.bus = bus
+        await bus.start()
         app.state.engine = engine
-        app.state.services = Services(budgets=BudgetService(uow), spending=SpendingService(uow))
+        app.state.bus = bus
+        app.state.services = Services(
+            budgets=BudgetService(uow), spending=SpendingService(uow), alerts=AlertService(uow), hub=hub
+        )
         log.info("budgetql ready on %s", engine.url.render_as_string(hide_password=True))
         try:
             yield
         finally:
+            hub.close_all()
+            await bus.stop()
             await engine.dispose()
 
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
     app = Starlette(lifespan=lifespan)
-    graphql = BudgetGraphQL(app.state)
+    graphql = BudgetGraphQL(
+        app.state,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
+        connection_init_wait_timeout=timedelta(seconds=10),
+        keep_alive=True,
+        keep_alive_interval=15,
+    )
     app.router.routes.extend(
         [
             Route("/healthz", healthz),

@@ -7,6 +7,7 @@ from typing import Any
 
 from strawberry.types import Info as _Info
 
+from domain.alert_service import AlertService
 from domain.service import BudgetService
 from domain.spending import SpendingService
 
@@ -25,6 +26,10 @@ class Context:
         return self.services.budgets
 
     @property
+    def alerts(self) -> AlertService:
+        return self.services.alerts
+
+    @property
     def spending(self) -> SpendingService:
         return self.services.spending
 
@@ -41,6 +46,8 @@ class Services:
 
     budgets: BudgetService
     spending: SpendingService
+    alerts: AlertService
+    hub: Any  # persistence.bus.AlertHub: fans committed alerts out to this process's subscribers
 
 
 Info = _Info[Context, None]

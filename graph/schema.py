@@ -6,20 +6,23 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from .alerts import AlertMutations, AlertQueries, AlertSubscriptions
 from .errors import ClientErrors
 from .mutations import BudgetMutations
 from .queries import BudgetQueries
 from .scalars import SCALAR_MAP
 from .spending import SpendingMutations, SpendingQueries
 
-Query = merge_types("Query", (BudgetQueries, SpendingQueries))
-Mutation = merge_types("Mutation", (BudgetMutations, SpendingMutations))
+Query = merge_types("Query", (BudgetQueries, SpendingQueries, AlertQueries))
+Mutation = merge_types("Mutation", (BudgetMutations, SpendingMutations, AlertMutations))
+Subscription = merge_types("Subscription", (AlertSubscriptions,))
 
 
 def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[ClientErrors],
     )

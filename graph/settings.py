@@ -11,6 +11,8 @@ from persistence.database import resolve_database_url
 class Settings:
     database_url: str
     migrate_on_start: bool = True
+    max_subscriptions_per_connection: int = 20
+    max_subscriptions_per_user: int = 100
 
     @classmethod
     def from_env(cls, database_url: str | None = None, **overrides) -> "Settings":

@@ -93,6 +93,16 @@ class SqlBudgetRepository:
         rows = (await self.session.execute(select(BudgetRow).where(BudgetRow.id.in_(list(budget_ids))))).scalars()
         return {r.id: to_domain(r) for r in rows}
 
+    async def owned_by(self, user_ids: Sequence[str], *, for_update: bool = False) -> list[Budget]:
+        """Budgets whose spending these users' transactions count in. ``for_update``
+        locks them (in id order) so concurrent writers evaluate alerts one at a time."""
+        if not user_ids:
+            return []
+        stmt = select(BudgetRow).where(BudgetRow.user_id.in_(sorted(set(user_ids)))).order_by(BudgetRow.id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return [to_domain(r) for r in (await self.session.execute(stmt)).scalars()]
+
     async def page_for_user(
         self, user_id: str, type: BudgetType | None, first: int, after: str | None
     ) -> Page[Budget]:

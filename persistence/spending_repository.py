@@ -8,20 +8,16 @@ from decimal import Decimal
 from typing import Sequence
 
 from sqlalchemy import and_, delete, func, or_, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import Transaction
 from domain.ports import DaySum, Page, SpendingQuery
 
 from . import cursors
+from .dialects import insert
 from .tables import SpendingDailyRow, TransactionRow
 
 CURSOR = "txn"
-
-
-def _insert(session: AsyncSession, table):
-    return (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(table)
 
 
 def to_domain(row: TransactionRow) -> Transaction:
@@ -72,7 +68,7 @@ class SqlSpendingRepository:
                 firsts[(t.user_id, t.external_id)] = t
                 unique.append(t)
         stmt = (
-            _insert(self.session, TransactionRow)
+            insert(self.session, TransactionRow)
             .on_conflict_do_nothing(index_elements=["user_id", "external_id"])
             .returning(TransactionRow.id)
         )
@@ -114,7 +110,7 @@ class SqlSpendingRepository:
             d[1] += sign
         if not deltas:
             return
-        stmt = _insert(self.session, SpendingDailyRow)
+        stmt = insert(self.session, SpendingDailyRow)
         stmt = stmt.on_conflict_do_update(
             index_elements=["user_id", "category_key", "currency", "day"],
             set_={

@@ -8,32 +8,40 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from .alert_repository import SqlAlertRepository
 from .budget_repository import SqlBudgetRepository
 from .database import WRITE
 from .spending_repository import SqlSpendingRepository
 
 
 class SqlUnitOfWork:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]):
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], bus=None):
         self._sessions = sessions
+        self._bus = bus
         self.session: AsyncSession | None = None
+        self.announced: list[int] = []
 
     async def __aenter__(self) -> "SqlUnitOfWork":
         self.session = self._sessions()
         await self.session.begin()
         self.budgets = SqlBudgetRepository(self.session)
         self.spending = SqlSpendingRepository(self.session)
+        self.alerts = SqlAlertRepository(self.session, self.announced)
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:
         assert self.session is not None
+        committed = False
         try:
             if exc_type is None and self.session.in_transaction():
                 await self.session.commit()
+                committed = True
             else:
                 await self.session.rollback()
         finally:
             await self.session.close()
+        if committed and self.announced and self._bus is not None:
+            await self._bus.committed(list(self.announced))
 
     async def commit(self) -> None:
         assert self.session is not None
@@ -45,8 +53,9 @@ class SqlUnitOfWorkFactory:
 
     def __init__(self, engine: AsyncEngine):
         self.engine = engine
+        self.bus = None  # set by whoever runs a bus; told about alerts after they commit
         self._read = async_sessionmaker(engine, expire_on_commit=False)
         self._write = async_sessionmaker(engine.execution_options(**{WRITE: True}), expire_on_commit=False)
 
     def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._write if write else self._read)
+        return SqlUnitOfWork(self._write if write else self._read, self.bus)

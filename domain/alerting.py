@@ -1,0 +1,59 @@
+"""Raising alerts inside the write that changes spending or limits.
+
+Called within the writer's unit of work, after its changes and before commit, so
+an alert is stored (in the outbox) exactly when the write is, and never for a
+write that rolls back.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timezone
+from typing import Iterable, Sequence
+
+from . import alerts, periods
+from .alerts import AlertEvent
+from .models import Budget, RolloverMode, Transaction
+from .ports import UnitOfWork
+from .progress_batch import naive, progress_in
+
+
+async def raise_for(uow: UnitOfWork, keys: Iterable[tuple[Budget, int]], now: datetime) -> list[AlertEvent]:
+    """Evaluate each (budget, period) and store the alerts that hold and are new."""
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return []
+    figures = await progress_in(uow, [(b, k, None) for b, k in keys], now)
+    stamp = naive(now).replace(tzinfo=timezone.utc)
+    events = [
+        AlertEvent.raised(a, budget.user_id, p.period_start, stamp)
+        for (budget, _), p in zip(keys, figures)
+        for a in alerts.evaluate(p, budget.thresholds, budget.name, naive(now))
+    ]
+    return await uow.alerts.add(events)
+
+
+async def after_spending(uow: UnitOfWork, written: Sequence[Transaction], now: datetime) -> list[AlertEvent]:
+    """The budgets counting these transactions, in the periods they fall in (and the
+    current period of rollover budgets, whose carry they change)."""
+    touched: dict[str, set] = defaultdict(set)
+    for t in written:
+        touched[t.user_id].add((t.category_key, t.currency, t.occurred_at))
+    budgets = await uow.budgets.owned_by(list(touched), for_update=True)
+    keys = []
+    for b in budgets:
+        mine = {c.key for c in b.limits}
+        anchor = periods.anchor_of(b.start_date)
+        current = periods.index_at(anchor, b.period, naive(now))
+        for key, currency, at in touched[b.user_id]:
+            if key in mine and currency == b.currency:
+                k = periods.index_at(anchor, b.period, at)
+                keys.append((b, k))
+                if b.rollover_mode is not RolloverMode.NONE and k < current:
+                    keys.append((b, current))
+    return await raise_for(uow, keys, now)
+
+
+async def after_budget_change(uow: UnitOfWork, budget: Budget, now: datetime) -> list[AlertEvent]:
+    k = periods.index_at(periods.anchor_of(budget.start_date), budget.period, naive(now))
+    return await raise_for(uow, [(budget, k)], now)

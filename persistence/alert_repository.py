@@ -1,0 +1,148 @@
+"""The alert outbox: alerts stored in the same transaction as the write that raised
+them, unique per (budget, period, category, type)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Sequence
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.alerts import AlertEvent, AlertType
+from domain.ports import Page
+
+from . import cursors
+from .dialects import insert, is_postgres
+from .tables import AlertRow
+
+CURSOR = "alert"
+CHANNEL = "budgetql_alerts"
+NOTIFY_CHUNK = 500  # seqs per NOTIFY: well under PostgreSQL's 8,000-byte payload cap
+
+
+def _dec(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def to_domain(row: AlertRow) -> AlertEvent:
+    p = row.payload
+    return AlertEvent(
+        id=row.id,
+        seq=row.seq,
+        budget_id=row.budget_id,
+        user_id=row.user_id,
+        period_start=row.period_start,
+        category=p.get("category"),
+        alert_type=AlertType(row.alert_type),
+        severity=p["severity"],
+        message=p["message"],
+        percent_used=_dec(p.get("percent_used")),
+        spent_amount=Decimal(p["spent_amount"]),
+        budgeted_amount=Decimal(p["budgeted_amount"]),
+        remaining_amount=Decimal(p["remaining_amount"]),
+        timestamp=row.created_at,
+        acknowledged_at=row.acknowledged_at,
+    )
+
+
+def _values(e: AlertEvent) -> dict:
+    return {
+        "id": e.id,
+        "budget_id": e.budget_id,
+        "user_id": e.user_id,
+        "period_start": e.period_start,
+        "category_key": (e.category or "").strip().casefold(),
+        "alert_type": e.alert_type.value,
+        # Exact figures as decimal text; JSON numbers would pass through float.
+        "payload": {
+            "category": e.category,
+            "severity": e.severity,
+            "message": e.message,
+            "percent_used": None if e.percent_used is None else str(e.percent_used),
+            "spent_amount": str(e.spent_amount),
+            "budgeted_amount": str(e.budgeted_amount),
+            "remaining_amount": str(e.remaining_amount),
+        },
+        "created_at": e.timestamp,
+    }
+
+
+class SqlAlertRepository:
+    def __init__(self, session: AsyncSession, announced: list[int]):
+        self.session = session
+        self.announced = announced  # seqs to publish once the transaction commits
+
+    async def add(self, events: Sequence[AlertEvent]) -> list[AlertEvent]:
+        if not events:
+            return []
+        stmt = (
+            insert(self.session, AlertRow)
+            .on_conflict_do_nothing(index_elements=["budget_id", "period_start", "category_key", "alert_type"])
+            .returning(AlertRow.id, AlertRow.seq)
+        )
+        stored: dict[str, int] = {}
+        for e in events:  # one by one: RETURNING with ON CONFLICT DO NOTHING, in raising order
+            row = (await self.session.execute(stmt, _values(e))).first()
+            if row is not None:
+                stored[row.id] = row.seq
+        new = [e.__class__(**{**e.__dict__, "seq": stored[e.id]}) for e in events if e.id in stored]
+        if new:
+            seqs = [e.seq for e in new]
+            self.announced.extend(seqs)
+            if is_postgres(self.session):
+                # NOTIFY is transactional: delivered on commit, never for a rolled-back write.
+                for i in range(0, len(seqs), NOTIFY_CHUNK):
+                    payload = ",".join(map(str, seqs[i : i + NOTIFY_CHUNK]))
+                    await self.session.execute(text("SELECT pg_notify(:c, :p)"), {"c": CHANNEL, "p": payload})
+        return new
+
+    async def get(self, alert_id: str) -> AlertEvent | None:
+        row = (await self.session.execute(select(AlertRow).where(AlertRow.id == alert_id))).scalar_one_or_none()
+        return to_domain(row) if row else None
+
+    async def acknowledge(self, alert_id: str, at: datetime) -> AlertEvent | None:
+        await self.session.execute(
+            update(AlertRow)
+            .where(AlertRow.id == alert_id, AlertRow.acknowledged_at.is_(None))
+            .values(acknowledged_at=at)
+        )
+        return await self.get(alert_id)
+
+    async def by_seqs(self, seqs: Sequence[int]) -> list[AlertEvent]:
+        if not seqs:
+            return []
+        rows = await self.session.execute(select(AlertRow).where(AlertRow.seq.in_(list(seqs))).order_by(AlertRow.seq))
+        return [to_domain(r) for r in rows.scalars()]
+
+    async def after(self, seq: int, user_id: str | None, budget_id: str | None, limit: int) -> list[AlertEvent]:
+        stmt = select(AlertRow).where(AlertRow.seq > seq)
+        if user_id is not None:
+            stmt = stmt.where(AlertRow.user_id == user_id)
+        if budget_id is not None:
+            stmt = stmt.where(AlertRow.budget_id == budget_id)
+        rows = await self.session.execute(stmt.order_by(AlertRow.seq).limit(limit))
+        return [to_domain(r) for r in rows.scalars()]
+
+    async def raised_since(self, moment: datetime) -> list[AlertEvent]:
+        rows = await self.session.execute(select(AlertRow).where(AlertRow.created_at >= moment).order_by(AlertRow.seq))
+        return [to_domain(r) for r in rows.scalars()]
+
+    async def page(
+        self, user_id: str, budget_id: str | None, unacknowledged_only: bool, first: int, after: str | None
+    ) -> Page[AlertEvent]:
+        where = [AlertRow.user_id == user_id]
+        if budget_id is not None:
+            where.append(AlertRow.budget_id == budget_id)
+        if unacknowledged_only:
+            where.append(AlertRow.acknowledged_at.is_(None))
+        total = (await self.session.execute(select(func.count()).select_from(AlertRow).where(*where))).scalar_one()
+        after_seq = cursors.decode(CURSOR, after)
+        if after_seq is not None:
+            where.append(AlertRow.seq < after_seq)
+        rows = list(
+            (await self.session.execute(select(AlertRow).where(*where).order_by(AlertRow.seq.desc()).limit(first + 1))).scalars()
+        )
+        items = [(cursors.encode(CURSOR, r.seq), to_domain(r)) for r in rows[:first]]
+        return Page(items, len(rows) > first, total, items[-1][0] if items else None)
