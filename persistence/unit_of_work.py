@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from .budget_repository import SqlBudgetRepository
 from .database import WRITE
+from .template_repository import SqlTemplateRepository
 
 
 class SqlUnitOfWork:
@@ -21,6 +22,7 @@ class SqlUnitOfWork:
         self.session = self._sessions()
         await self.session.begin()
         self.budgets = SqlBudgetRepository(self.session)
+        self.templates = SqlTemplateRepository(self.session)
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:
