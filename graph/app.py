@@ -17,6 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
 from domain.service import BudgetService
+from domain.template_service import TemplateService
 from persistence.database import create_engine
 from persistence.migrate import migrate
 from persistence.unit_of_work import SqlUnitOfWorkFactory
@@ -47,7 +48,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await migrate(engine)
         uow = SqlUnitOfWorkFactory(engine)
         app.state.engine = engine
-        app.state.services = Services(budgets=BudgetService(uow))
+        budgets = BudgetService(uow)
+        app.state.services = Services(budgets=budgets, templates=TemplateService(budgets))
         log.info("budgetql ready on %s", engine.url.render_as_string(hide_password=True))
         try:
             yield

@@ -8,6 +8,7 @@ from typing import Any
 from strawberry.types import Info as _Info
 
 from domain.service import BudgetService
+from domain.template_service import TemplateService
 
 
 @dataclass
@@ -21,12 +22,17 @@ class Context:
     def budgets(self) -> BudgetService:
         return self.services.budgets
 
+    @property
+    def templates(self) -> TemplateService:
+        return self.services.templates
+
 
 @dataclass
 class Services:
     """Long-lived, per-process: built once at start-up from the settings."""
 
     budgets: BudgetService
+    templates: TemplateService
 
 
 Info = _Info[Context, None]

@@ -10,9 +10,11 @@ from .errors import ClientErrors
 from .mutations import BudgetMutations
 from .queries import BudgetQueries
 from .scalars import SCALAR_MAP
+from .template_mutations import TemplateMutations
+from .template_queries import TemplateQueries
 
-Query = merge_types("Query", (BudgetQueries,))
-Mutation = merge_types("Mutation", (BudgetMutations,))
+Query = merge_types("Query", (BudgetQueries, TemplateQueries))
+Mutation = merge_types("Mutation", (BudgetMutations, TemplateMutations))
 
 
 def build_schema() -> strawberry.Schema:
