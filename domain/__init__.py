@@ -1,10 +1,13 @@
 """Budgeting itself: pure Python, no web framework and no database library."""
 
+from .builtin_templates import BUILTINS, list_templates
 from .errors import BudgetError, ErrorCode
 from .models import AlertThresholds, Budget, BudgetPeriod, BudgetType, CategoryLimit, RolloverMode
+from .templates import Template, TemplateCategory, TemplateGroup, allocate_template
 
 __all__ = [
     "AlertThresholds",
+    "BUILTINS",
     "Budget",
     "BudgetError",
     "BudgetPeriod",
@@ -12,4 +15,9 @@ __all__ = [
     "CategoryLimit",
     "ErrorCode",
     "RolloverMode",
+    "Template",
+    "TemplateCategory",
+    "TemplateGroup",
+    "allocate_template",
+    "list_templates",
 ]

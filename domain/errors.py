@@ -33,11 +33,14 @@ class BudgetError(ValueError):
 
 
 class ValidationFailed(BudgetError):
-    """One or more input problems; ``problems`` keeps each with its field path."""
+    """One or more input problems; ``problems`` keeps each with its code and field path.
+    Its own code is theirs when they all share one (e.g. an unknown template is
+    NOT_FOUND), else VALIDATION."""
 
     def __init__(self, problems: list[BudgetError]):
         first = problems[0]
-        super().__init__(ErrorCode.VALIDATION, first.message, first.field)
+        codes = {p.code for p in problems}
+        super().__init__(codes.pop() if len(codes) == 1 else ErrorCode.VALIDATION, first.message, first.field)
         self.problems = problems
 
 

@@ -112,3 +112,19 @@ def label(w: PeriodWindow, period: BudgetPeriod) -> str:
     if s.year == last.year:
         return f"{s:%b} {s.day} – {last:%b} {last.day}, {s.year}"
     return f"{s:%b} {s.day}, {s.year} – {last:%b} {last.day}, {last.year}"
+
+
+def calendar_start(period: BudgetPeriod, at: datetime | date) -> datetime:
+    """Midnight of the first day of the calendar period containing ``at``, as the
+    spec's periods reset: Monday of its week (weekly and biweekly), the 1st of its
+    month, the first day of its quarter, or January 1."""
+    d = at.date() if isinstance(at, datetime) else at
+    if period in (BudgetPeriod.WEEKLY, BudgetPeriod.BIWEEKLY):
+        d = d - timedelta(days=d.weekday())
+    elif period is BudgetPeriod.MONTHLY:
+        d = d.replace(day=1)
+    elif period is BudgetPeriod.QUARTERLY:
+        d = d.replace(month=(d.month - 1) // 3 * 3 + 1, day=1)
+    else:
+        d = d.replace(month=1, day=1)
+    return anchor_of(d)

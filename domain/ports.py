@@ -9,6 +9,7 @@ from typing import Generic, Protocol, Sequence, TypeVar
 
 from .alerts import AlertEvent
 from .models import Budget, BudgetType, Transaction
+from .templates import Template
 
 T = TypeVar("T")
 
@@ -43,12 +44,29 @@ class BudgetRepository(Protocol):
     async def delete(self, budget_id: str) -> bool: ...
 
 
+class TemplateRepository(Protocol):
+    """Users' own templates (the built-ins are code, not rows)."""
+
+    async def add(self, template: Template) -> bool:
+        """Store ``template``; False if its owner already has one with that key."""
+        ...
+
+    async def get(self, user_id: str, key: str) -> Template | None: ...
+
+    async def list_for_user(self, user_id: str) -> list[Template]:
+        """Oldest first."""
+        ...
+
+    async def delete(self, user_id: str, key: str) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     """One database transaction. ``async with`` commits on success, rolls back on error."""
 
     budgets: BudgetRepository
     spending: "SpendingRepository"
     alerts: "AlertRepository"
+    templates: TemplateRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
 

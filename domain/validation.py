@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from . import money
 from .errors import BudgetError, ValidationFailed, validation
@@ -15,6 +15,8 @@ NAME_MAX = 200
 CATEGORY_NAME_MAX = 100
 CATEGORIES_MAX = 200
 
+T = TypeVar("T")
+
 
 class Problems:
     """Collects validation problems; ``check()`` raises them all at once."""
@@ -23,15 +25,13 @@ class Problems:
         self.items: list[BudgetError] = []
 
     def add(self, error: BudgetError) -> None:
-        self.items.append(error)
+        self.items.extend(error.problems if isinstance(error, ValidationFailed) else [error])
 
     def attempt(self, fn, *args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except ValidationFailed as exc:
-            self.items.extend(exc.problems)
         except BudgetError as exc:
-            self.items.append(exc)
+            self.add(exc)
         return None
 
     def check(self) -> None:
@@ -105,17 +105,34 @@ def category_limits(
     currency: str,
     *field: str,
 ) -> list[tuple[str, Decimal]]:
-    """Validate (name, amount) pairs; keep their order. Names are trimmed and unique
-    case-insensitively; amounts are 0..1e12 within the currency's minor units."""
+    """Validate (name, amount) pairs; keep their order. Names follow :func:`categories`;
+    amounts are 0..1e12 within the currency's minor units."""
+
+    def amount(raw: Any, name: str, index: int, *path: str) -> Decimal:
+        return money.check_amount(raw, currency, *path, "amount", label=f"Amount for {name or index + 1!r}")
+
+    return categories(items, amount, *field)
+
+
+def categories(
+    items: Iterable[tuple[str, Any]] | Mapping[str, Any],
+    check_value: Callable[..., T],
+    *field: str,
+    kind: str = "budget",
+) -> list[tuple[str, T]]:
+    """Validate (name, value) pairs in order, for budgets and templates alike: 1–200 of
+    them, names trimmed, 1–100 characters, unique case-insensitively. Each value goes
+    through ``check_value(raw, name, index, *path)``; every problem is reported.
+    ``kind`` names what holds the categories in messages ("budget", "template")."""
     pairs = list(items.items()) if isinstance(items, Mapping) else list(items)
     problems = Problems()
     if not pairs:
-        problems.add(validation("A budget needs at least one category", *field))
+        problems.add(validation(f"A {kind} needs at least one category", *field))
     if len(pairs) > CATEGORIES_MAX:
-        problems.add(validation(f"A budget has at most {CATEGORIES_MAX} categories (got {len(pairs)})", *field))
+        problems.add(validation(f"A {kind} has at most {CATEGORIES_MAX} categories (got {len(pairs)})", *field))
     seen: dict[str, int] = {}
-    result: list[tuple[str, Decimal]] = []
-    for i, (raw_name, raw_amount) in enumerate(pairs):
+    result: list[tuple[str, T]] = []
+    for i, (raw_name, raw_value) in enumerate(pairs):
         path = (*field, str(i))
         name = raw_name.strip() if isinstance(raw_name, str) else ""
         if not name:
@@ -134,11 +151,9 @@ def category_limits(
             )
         else:
             seen[name.casefold()] = i
-        amount = problems.attempt(
-            money.check_amount, raw_amount, currency, *path, "amount", label=f"Amount for {name or i + 1!r}"
-        )
-        if amount is not None:
-            result.append((name, amount))
+        value = problems.attempt(check_value, raw_value, name, i, *path)
+        if value is not None:
+            result.append((name, value))
     problems.check()
     return result
 

@@ -21,6 +21,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from domain.alert_service import AlertService
 from domain.service import BudgetService
 from domain.spending import SpendingService
+from domain.template_service import TemplateService
 from persistence.bus import AlertHub, make_bus
 from persistence.database import create_engine
 from persistence.migrate import migrate
@@ -57,8 +58,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await bus.start()
         app.state.engine = engine
         app.state.bus = bus
+        budgets = BudgetService(uow)
         app.state.services = Services(
-            budgets=BudgetService(uow), spending=SpendingService(uow), alerts=AlertService(uow), hub=hub
+            budgets=budgets,
+            spending=SpendingService(uow),
+            alerts=AlertService(uow),
+            templates=TemplateService(budgets),
+            hub=hub,
         )
         log.info("budgetql ready on %s", engine.url.render_as_string(hide_password=True))
         try:

@@ -11,6 +11,8 @@ from domain.alert_service import AlertService
 from domain.service import BudgetService
 from domain.spending import SpendingService
 
+from domain.template_service import TemplateService
+
 from .loaders import ProgressLoader
 
 
@@ -39,6 +41,10 @@ class Context:
             self.loaders["progress"] = ProgressLoader(self.services.spending)
         return self.loaders["progress"]
 
+    @property
+    def templates(self) -> TemplateService:
+        return self.services.templates
+
 
 @dataclass
 class Services:
@@ -47,6 +53,7 @@ class Services:
     budgets: BudgetService
     spending: SpendingService
     alerts: AlertService
+    templates: TemplateService
     hub: Any  # persistence.bus.AlertHub: fans committed alerts out to this process's subscribers
 
 

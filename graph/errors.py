@@ -41,6 +41,16 @@ def user_errors(exc: BudgetError) -> list[UserError]:
     ]
 
 
+def input_errors(exc: BudgetError, outside: tuple[str, ...] = ("id", "expectedVersion")) -> list[UserError]:
+    """``user_errors`` with each field path under the mutation's ``input`` argument,
+    except paths that start at one of the ``outside`` arguments."""
+    errors = user_errors(exc)
+    for e in errors:
+        if e.field and e.field[0] not in outside:
+            e.field = ["input", *e.field]
+    return errors
+
+
 class ClientErrors(SchemaExtension):
     """Every error a client sees gets ``extensions.code``. A ``BudgetError`` raised by a
     query keeps its message; anything unexpected becomes a generic error carrying a

@@ -7,7 +7,7 @@ import strawberry
 from domain.errors import BudgetError
 
 from .context import Info
-from .errors import UserError, user_errors
+from .errors import UserError, input_errors, user_errors
 from .inputs import CreateBudgetInput, UpdateBudgetInput, limits_of, thresholds_of
 from .types.budget import Budget
 
@@ -22,13 +22,6 @@ class BudgetPayload:
 class DeleteBudgetPayload:
     deleted_id: strawberry.ID | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-def _input_path(errors: list[UserError]) -> list[UserError]:
-    for e in errors:
-        if e.field and e.field[0] not in ("id", "expectedVersion"):
-            e.field = ["input", *e.field]
-    return errors
 
 
 @strawberry.type
@@ -49,7 +42,7 @@ class BudgetMutations:
                 thresholds=thresholds_of(input.thresholds),
             )
         except BudgetError as exc:
-            return BudgetPayload(errors=_input_path(user_errors(exc)))
+            return BudgetPayload(errors=input_errors(exc))
         return BudgetPayload(budget=Budget.from_domain(budget))
 
     @strawberry.mutation(description="Change some fields of a budget. Pass expectedVersion to fail with CONFLICT instead of overwriting a concurrent change.")
@@ -70,7 +63,7 @@ class BudgetMutations:
         try:
             budget = await info.context.budgets.update_budget(str(id), updates, expected_version=expected_version)
         except BudgetError as exc:
-            return BudgetPayload(errors=_input_path(user_errors(exc)))
+            return BudgetPayload(errors=input_errors(exc))
         return BudgetPayload(budget=Budget.from_domain(budget))
 
     @strawberry.mutation(description="Delete a budget.")

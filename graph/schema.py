@@ -12,9 +12,11 @@ from .mutations import BudgetMutations
 from .queries import BudgetQueries
 from .scalars import SCALAR_MAP
 from .spending import SpendingMutations, SpendingQueries
+from .template_mutations import TemplateMutations
+from .template_queries import TemplateQueries
 
-Query = merge_types("Query", (BudgetQueries, SpendingQueries, AlertQueries))
-Mutation = merge_types("Mutation", (BudgetMutations, SpendingMutations, AlertMutations))
+Query = merge_types("Query", (BudgetQueries, SpendingQueries, TemplateQueries, AlertQueries))
+Mutation = merge_types("Mutation", (BudgetMutations, SpendingMutations, TemplateMutations, AlertMutations))
 Subscription = merge_types("Subscription", (AlertSubscriptions,))
 
 

@@ -1,5 +1,7 @@
 """Storage: SQLAlchemy models, repositories, migrations, and the Python API entry point."""
 
-from .tracker import BudgetTracker, easy_budgets
+from domain.builtin_templates import list_templates
 
-__all__ = ["BudgetTracker", "easy_budgets"]
+from .tracker import BudgetTracker, apply_template, easy_budgets
+
+__all__ = ["BudgetTracker", "apply_template", "easy_budgets", "list_templates"]

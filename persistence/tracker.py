@@ -1,7 +1,9 @@
-"""The Python API of the spec ("Quick Start 1"): ``easy_budgets`` and its tracker.
+"""The Python API of the spec ("Quick Start" 1 and 2): ``easy_budgets``, its tracker,
+and ``apply_template``.
 
     tracker = easy_budgets(db_url="postgresql+asyncpg://localhost/mydb")
     budget = await tracker.create_budget(user_id=..., name=..., type=BudgetType.PERSONAL, ...)
+    budget = await apply_template(user_id=..., template_name="50_30_20", total_income=5000, tracker=tracker)
 
 The tracker applies migrations on first use, so it works on an empty database
 (including ``sqlite+aiosqlite:///:memory:``).
@@ -11,12 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import os
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.models import Budget, BudgetType
 from domain.service import BudgetService
+from domain.template_service import TemplateService
+from domain.templates import Template
 
 from .database import create_engine, resolve_database_url
 from .migrate import migrate
@@ -27,6 +32,7 @@ class BudgetTracker:
     def __init__(self, db_engine: AsyncEngine):
         self.db_engine = db_engine
         self.service = BudgetService(SqlUnitOfWorkFactory(db_engine))
+        self.templates = TemplateService(self.service)
         self._ready = False
         self._lock = asyncio.Lock()
 
@@ -58,8 +64,48 @@ class BudgetTracker:
         await self._ensure_schema()
         await self.service.delete_budget(budget_id)
 
+    async def apply_template(self, **kwargs: Any) -> Budget:
+        """See :meth:`TemplateService.apply_template` (``template_key``, ``total_income``, …)."""
+        await self._ensure_schema()
+        return await self.templates.apply_template(**kwargs)
+
+    async def get_templates(self, user_id: str | None = None) -> list[Template]:
+        """The built-in templates, then ``user_id``'s own."""
+        await self._ensure_schema()
+        return await self.templates.list_templates(user_id)
+
+    async def create_template(self, **kwargs: Any) -> Template:
+        await self._ensure_schema()
+        return await self.templates.create_template(**kwargs)
+
+    async def delete_template(self, user_id: str, key: str) -> None:
+        await self._ensure_schema()
+        await self.templates.delete_template(user_id, key)
+
     async def close(self) -> None:
         await self.db_engine.dispose()
+
+
+async def apply_template(
+    user_id: str,
+    template_name: str,
+    total_income: Any,
+    tracker: BudgetTracker,
+    budget_name: str | None = None,
+    start_date: datetime | None = None,
+    **kwargs: Any,
+) -> Budget:
+    """The spec's ``apply_template``: a budget from a template (built in or ``user_id``'s own),
+    its categories the template's exact split of ``total_income``. ``kwargs``: ``type``,
+    ``period``, ``rollover_enabled``, ``currency``. Raises ``BudgetError`` (a ``ValueError``)."""
+    return await tracker.apply_template(
+        user_id=user_id,
+        template_key=template_name,
+        total_income=total_income,
+        budget_name=budget_name,
+        start_date=start_date,
+        **kwargs,
+    )
 
 
 def easy_budgets(

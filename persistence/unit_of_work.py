@@ -12,6 +12,7 @@ from .alert_repository import SqlAlertRepository
 from .budget_repository import SqlBudgetRepository
 from .database import WRITE
 from .spending_repository import SqlSpendingRepository
+from .template_repository import SqlTemplateRepository
 
 
 class SqlUnitOfWork:
@@ -27,6 +28,7 @@ class SqlUnitOfWork:
         self.budgets = SqlBudgetRepository(self.session)
         self.spending = SqlSpendingRepository(self.session)
         self.alerts = SqlAlertRepository(self.session, self.announced)
+        self.templates = SqlTemplateRepository(self.session)
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:

@@ -1,4 +1,4 @@
-"""The spec's "Quick Start 1" through the Python API, on both databases."""
+"""The spec's "Quick Start" 1 and 2 through the Python API, on both databases."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from domain import BudgetPeriod, BudgetType
-from persistence import easy_budgets
+from persistence import apply_template, easy_budgets, list_templates
 
 
 async def test_quick_start_snippet(db_url, user_id):
@@ -81,3 +81,45 @@ def test_missing_url_is_the_spec_error(monkeypatch):
     monkeypatch.delenv("BUDGETQL_DATABASE_URL", raising=False)
     with pytest.raises(ValueError, match="Database URL required"):
         easy_budgets()
+
+
+async def test_quick_start_2_using_templates(db_url, user_id):
+    tracker = easy_budgets(db_url=db_url)
+    try:
+        budget = await apply_template(
+            user_id=user_id,
+            template_name="50_30_20",
+            total_income=5000.00,  # Monthly income
+            tracker=tracker,
+            budget_name="November 2025 - 50/30/20",
+            start_date=datetime(2025, 11, 1),
+        )
+        assert budget.name == "November 2025 - 50/30/20"
+        lines = [f" {category}: ${amount:,.2f}" for category, amount in budget.categories.items()]
+        assert lines[:2] == [" Housing: $1,250.00", " Groceries: $500.00"]
+        assert len(lines) == 13
+        assert sum(budget.categories.values()) == Decimal("5000.00")
+        assert budget.end_date == datetime(2025, 11, 30, 23, 59, 59)
+        assert (await tracker.get_budget(budget.id)).categories == budget.categories
+
+        with pytest.raises(ValueError, match="Template 'invalid_name' not found") as exc:
+            await apply_template(user_id=user_id, template_name="invalid_name", total_income=5000, tracker=tracker)
+        assert exc.value.code.value == "NOT_FOUND"
+        assert list(list_templates().keys()) == [
+            "50_30_20",
+            "zero_based",
+            "envelope",
+            "pay_yourself_first",
+            "business_essentials",
+        ]
+
+        own = await tracker.create_template(
+            user_id=user_id, key="mine", name="Mine", categories=[{"name": "All", "percent": 100}]
+        )
+        assert [t.key for t in await tracker.get_templates(user_id)][-1] == own.key
+        from_own = await apply_template(user_id=user_id, template_name="mine", total_income="12.34", tracker=tracker)
+        assert from_own.categories == {"All": Decimal("12.34")}
+        await tracker.delete_template(user_id, "mine")
+        assert [t.key for t in await tracker.get_templates(user_id)] == list(list_templates())
+    finally:
+        await tracker.close()
