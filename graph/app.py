@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL (HTTP + WebSocket) on /graphql, health on /healthz.
+"""The ASGI application: GraphQL (HTTP + WebSocket) on /graphql, GraphiQL there for
+browsers (its assets under /static, vendored), health on /healthz.
 
 ``uvicorn graph.app:app`` serves the settings from the environment;
 ``create_app(settings)`` builds one for given settings (tests, embedding).
@@ -8,12 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
 from domain.service import BudgetService
@@ -27,6 +30,10 @@ from .settings import Settings
 
 log = logging.getLogger("budgetql")
 
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"
+GRAPHIQL_PAGE = (HERE / "templates" / "graphiql.html").read_text(encoding="utf-8")
+
 
 class BudgetGraphQL(GraphQL):
     def __init__(self, app_state: Any, **kwargs: Any):
@@ -35,6 +42,11 @@ class BudgetGraphQL(GraphQL):
 
     async def get_context(self, request, response) -> Context:
         return Context(services=self.app_state.services, request=request, response=response)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Strawberry's own page loads GraphiQL from a CDN; ours from /static (works offline).
+        static = request.scope.get("root_path", "").rstrip("/") + "/static"
+        return HTMLResponse(GRAPHIQL_PAGE.replace("{{STATIC}}", static))
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -64,6 +76,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ]
     )
     app.state.settings = settings
