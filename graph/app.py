@@ -1,5 +1,6 @@
 """The ASGI application: GraphQL (HTTP + WebSocket) on /graphql, GraphiQL there for
-browsers (its assets under /static, vendored), health on /healthz.
+browsers (its assets under /static, vendored), the spec's REST routes under /budgets,
+health on /healthz.
 
 ``uvicorn graph.app:app`` serves the settings from the environment;
 ``create_app(settings)`` builds one for given settings (tests, embedding).
@@ -24,6 +25,7 @@ from persistence.database import create_engine
 from persistence.migrate import migrate
 from persistence.unit_of_work import SqlUnitOfWorkFactory
 
+from . import rest
 from .context import Context, Services
 from .schema import schema
 from .settings import Settings
@@ -77,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+            *rest.routes(),
         ]
     )
     app.state.settings = settings
