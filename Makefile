@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install serve test test-sqlite postgres migrate schema clean
+.PHONY: install serve test test-sqlite postgres browser migrate schema clean
 
 install: $(STAMP)
 
@@ -28,10 +28,14 @@ migrate: install
 postgres:
 	@sh .ci/ensure-postgres
 
-test: install postgres
+# Install Chromium for the browser tests when it is missing and apt-get can (no-op otherwise).
+browser:
+	@sh .ci/ensure-browser
+
+test: install postgres browser
 	$(PY) -m pytest
 
-test-sqlite: install
+test-sqlite: install browser
 	$(PY) -m pytest -k "not postgres"
 
 schema: install

@@ -1,4 +1,6 @@
-"""The ASGI application: GraphQL (HTTP + WebSocket) on /graphql, health on /healthz.
+"""The ASGI application: GraphQL (HTTP + WebSocket) on /graphql, GraphiQL there for
+browsers (its assets under /static, vendored), the spec's REST routes under /budgets,
+health on /healthz.
 
 ``uvicorn graph.app:app`` serves the settings from the environment;
 ``create_app(settings)`` builds one for given settings (tests, embedding).
@@ -9,12 +11,14 @@ from __future__ import annotations
 import contextlib
 import logging
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
@@ -27,11 +31,16 @@ from persistence.database import create_engine
 from persistence.migrate import migrate
 from persistence.unit_of_work import SqlUnitOfWorkFactory
 
+from . import rest
 from .context import Context, Services
 from .schema import schema
 from .settings import Settings
 
 log = logging.getLogger("budgetql")
+
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"
+GRAPHIQL_PAGE = (HERE / "templates" / "graphiql.html").read_text(encoding="utf-8")
 
 
 class BudgetGraphQL(GraphQL):
@@ -41,6 +50,11 @@ class BudgetGraphQL(GraphQL):
 
     async def get_context(self, request, response) -> Context:
         return Context(services=self.app_state.services, request=request, response=response)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Strawberry's own page loads GraphiQL from a CDN; ours from /static (works offline).
+        static = request.scope.get("root_path", "").rstrip("/") + "/static"
+        return HTMLResponse(GRAPHIQL_PAGE.replace("{{STATIC}}", static))
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -91,6 +105,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+            *rest.routes(),
         ]
     )
     app.state.settings = settings

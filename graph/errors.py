@@ -51,6 +51,14 @@ def input_errors(exc: BudgetError, outside: tuple[str, ...] = ("id", "expectedVe
     return errors
 
 
+def log_unexpected(exc: BaseException) -> str:
+    """Log an unexpected failure with its traceback under a new request id; return the id.
+    Clients get only ``Internal server error (request id …)``, never the detail."""
+    request_id = uuid.uuid4().hex[:16]
+    log.error("unexpected error, request id %s", request_id, exc_info=exc)
+    return request_id
+
+
 class ClientErrors(SchemaExtension):
     """Every error a client sees gets ``extensions.code``. A ``BudgetError`` raised by a
     query keeps its message; anything unexpected becomes a generic error carrying a
@@ -78,8 +86,7 @@ class ClientErrors(SchemaExtension):
             return GraphQLError(original.message, error.nodes, error.source, error.positions, error.path, None, ext)
         if isinstance(original, GraphQLError) and (original.extensions or {}).get("code"):
             return original
-        request_id = uuid.uuid4().hex[:16]
-        log.error("unexpected error, request id %s", request_id, exc_info=original)
+        request_id = log_unexpected(original)
         return GraphQLError(
             f"Internal server error (request id {request_id})",
             error.nodes,

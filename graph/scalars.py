@@ -8,7 +8,8 @@ from decimal import Decimal, InvalidOperation
 import strawberry
 
 
-def _serialize_decimal(value: Decimal) -> str:
+def serialize_decimal(value: Decimal) -> str:
+    """The exact decimal text, never exponent notation: 600.00 stays ``600.00``."""
     return format(value, "f")
 
 
@@ -25,7 +26,8 @@ def _parse_decimal(value: object) -> Decimal:
     return result
 
 
-def _serialize_datetime(value: datetime) -> str:
+def serialize_datetime(value: datetime) -> str:
+    """Calendar times as given (``2025-11-01T00:00:00``); aware timestamps in UTC with a Z."""
     if value.tzinfo is not None:
         return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
     return value.isoformat()
@@ -43,7 +45,7 @@ def _parse_datetime(value: object) -> datetime:
 DecimalScalar = strawberry.scalar(
     name="Decimal",
     description="An exact decimal number, serialized as a string (\"600.00\"); inputs accept a string or a number.",
-    serialize=_serialize_decimal,
+    serialize=serialize_decimal,
     parse_value=_parse_decimal,
 )
 
@@ -53,7 +55,7 @@ DateTimeScalar = strawberry.scalar(
         "An ISO 8601 date-time. Budget calendar dates (startDate, endDate, period bounds) are "
         "calendar times without a zone; timestamps (createdAt, updatedAt) are UTC with a Z."
     ),
-    serialize=_serialize_datetime,
+    serialize=serialize_datetime,
     parse_value=_parse_datetime,
 )
 

@@ -20,12 +20,11 @@ from sqlalchemy.engine import make_url
 from graph.app import create_app
 from graph.settings import Settings
 
+from .browser import browser  # noqa: F401 - the fixture, for the browser tests
+from .support import in_ci
+
 ADMIN_URL = os.environ.get("BUDGETQL_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 BACKENDS = ["sqlite", "postgres"]
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 async def _pg_admin(sql: str) -> None:
@@ -54,7 +53,7 @@ def postgres_url():
         asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # noqa: BLE001 - any failure to reach PostgreSQL
         message = f"PostgreSQL not reachable at {ADMIN_URL}: {exc!r}"
-        if _in_ci():
+        if in_ci():
             pytest.fail(message + " (CI=true requires PostgreSQL)")
         pytest.skip(message)
     url = make_url(ADMIN_URL).set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
+
+def in_ci() -> bool:
+    """Under CI=true, a missing PostgreSQL or browser fails the run instead of skipping."""
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
 BUDGET_FIELDS = """
   id userId name type period currency
   categories { name amount }

@@ -1,0 +1,224 @@
+"""REST compatibility: the spec's ``/budgets`` routes, FastAPI-style, over the same service.
+
+A thin adapter. It reads JSON into the service's arguments and writes the domain's
+budgets and errors as the spec's payloads: snake_case keys, amounts as exact JSON
+numbers (``600.00``), lowercase ``type``/``period``. The rules all live in ``domain/``.
+
+Status codes: 201 created, 204 deleted; ``{"detail": "..."}`` with 400 for what the
+domain rejects (``VALIDATION``, e.g. "No updates provided"), 404 for ``NOT_FOUND``, 409
+for ``CONFLICT``, and 422 for a request this layer cannot read: a body that is not a
+JSON object, a required field missing, a field of the wrong JSON type or unknown.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+from functools import wraps
+from typing import Any, Awaitable, Callable, Mapping
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from domain.errors import BudgetError, ErrorCode, ValidationFailed
+from domain.models import Budget
+from domain.service import BudgetService
+
+from .errors import log_unexpected
+from .scalars import serialize_datetime, serialize_decimal
+
+STATUS = {
+    ErrorCode.VALIDATION: 400,
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.SERVICE_UNAVAILABLE: 503,
+}
+
+
+class Unreadable(Exception):
+    """The request cannot be read as the route's input (HTTP 422)."""
+
+
+# -- JSON out ------------------------------------------------------------------
+def to_json(value: Any) -> str:
+    """JSON text in which a ``Decimal`` is written as its exact digits: a JSON number
+    that never went through a float (``json.dumps`` cannot do that)."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, Decimal):
+        return serialize_decimal(value)
+    if isinstance(value, datetime):
+        return json.dumps(serialize_datetime(value))
+    if isinstance(value, (str, int)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Mapping):
+        items = (f"{json.dumps(str(k), ensure_ascii=False)}:{to_json(v)}" for k, v in value.items())
+        return "{" + ",".join(items) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(to_json(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def json_response(value: Any, status: int = 200) -> Response:
+    return Response(to_json(value), status_code=status, media_type="application/json")
+
+
+def error_response(status: int, detail: str) -> Response:
+    return json_response({"detail": detail}, status)
+
+
+def budget_json(b: Budget) -> dict[str, Any]:
+    """A budget exactly as the spec's API Reference shows it."""
+    return {
+        "id": b.id,
+        "user_id": b.user_id,
+        "name": b.name,
+        "type": b.type.value,
+        "period": b.period.value,
+        "categories": b.categories,
+        "start_date": b.start_date,
+        "end_date": b.end_date,
+        "rollover_enabled": b.rollover_enabled,
+        "created_at": b.created_at,
+        "updated_at": b.updated_at,
+    }
+
+
+# -- JSON in -------------------------------------------------------------------
+STRING = "a string"
+BOOLEAN = "true or false"
+AMOUNTS = "an object mapping category names to numbers"
+
+CREATE_FIELDS = {
+    "user_id": STRING,
+    "name": STRING,
+    "type": STRING,
+    "period": STRING,
+    "categories": AMOUNTS,
+    "start_date": STRING,
+    "rollover_enabled": BOOLEAN,
+}
+CREATE_REQUIRED = ("user_id", "name", "type", "period", "categories")
+UPDATE_FIELDS = {k: v for k, v in CREATE_FIELDS.items() if k != "user_id"}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+
+
+_CHECKS: dict[str, Callable[[Any], bool]] = {
+    STRING: lambda v: isinstance(v, str),
+    BOOLEAN: lambda v: isinstance(v, bool),
+    AMOUNTS: lambda v: isinstance(v, dict) and all(_is_number(a) for a in v.values()),
+}
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ValueError(f"duplicate key {key!r}")
+        seen[key] = value
+    return seen
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+async def read_object(request: Request, fields: Mapping[str, str], required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The request body as a JSON object of ``fields`` (numbers as ``Decimal``); null
+    counts as not given. Raises :class:`Unreadable` naming every problem."""
+    try:
+        body = json.loads(
+            await request.body(), parse_float=Decimal, parse_constant=_no_constant, object_pairs_hook=_unique_keys
+        )
+    except ValueError as exc:  # JSONDecodeError, bad UTF-8, a duplicate key, NaN
+        raise Unreadable(f"Request body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise Unreadable("Request body must be a JSON object")
+    problems = [f"Unknown field {key!r}" for key in body if key not in fields]
+    problems += [f"Field {key!r} is required" for key in required if body.get(key) is None]
+    problems += [
+        f"Field {key!r} must be {kind}"
+        for key, kind in fields.items()
+        if body.get(key) is not None and not _CHECKS[kind](body[key])
+    ]
+    if problems:
+        raise Unreadable("; ".join(problems))
+    return {key: value for key, value in body.items() if value is not None}
+
+
+# -- routes --------------------------------------------------------------------
+Endpoint = Callable[[Request, BudgetService], Awaitable[Response]]
+
+
+def endpoint(handler: Endpoint) -> Callable[[Request], Awaitable[Response]]:
+    """Give ``handler`` the budget service, and turn every failure into a JSON error."""
+
+    @wraps(handler)
+    async def run(request: Request) -> Response:
+        try:
+            return await handler(request, request.app.state.services.budgets)
+        except Unreadable as exc:
+            return error_response(422, str(exc))
+        except ValidationFailed as exc:
+            return error_response(400, "; ".join(p.message for p in exc.problems))
+        except BudgetError as exc:
+            return error_response(STATUS[exc.code], exc.message)
+        except Exception as exc:  # noqa: BLE001 - the detail goes to the log only
+            return error_response(500, f"Internal server error (request id {log_unexpected(exc)})")
+
+    return run
+
+
+@endpoint
+async def create_budget(request: Request, budgets: BudgetService) -> Response:
+    body = await read_object(request, CREATE_FIELDS, CREATE_REQUIRED)
+    budget = await budgets.create_budget(**body)
+    return json_response(budget_json(budget), 201)
+
+
+@endpoint
+async def list_budgets(request: Request, budgets: BudgetService) -> Response:
+    user_id = request.query_params.get("user_id")
+    if user_id is None:
+        raise Unreadable("Query parameter 'user_id' is required")
+    found = await budgets.get_budgets(user_id, request.query_params.get("type"))
+    return json_response([budget_json(b) for b in found])
+
+
+@endpoint
+async def get_budget(request: Request, budgets: BudgetService) -> Response:
+    return json_response(budget_json(await budgets.get_budget(request.path_params["budget_id"])))
+
+
+@endpoint
+async def update_budget(request: Request, budgets: BudgetService) -> Response:
+    updates = await read_object(request, UPDATE_FIELDS)
+    budget = await budgets.update_budget(request.path_params["budget_id"], updates)
+    return json_response(budget_json(budget))
+
+
+@endpoint
+async def delete_budget(request: Request, budgets: BudgetService) -> Response:
+    await budgets.delete_budget(request.path_params["budget_id"])
+    return Response(status_code=204)
+
+
+def routes() -> list[Route]:
+    """In matching order. Fixed paths below ``/budgets/`` (``GET /budgets/templates/list``,
+    ``POST /budgets/from-template``) belong before ``/budgets/{budget_id}``, which would
+    otherwise read their last segment as a budget id; ``/budgets/{budget_id}/progress``
+    can go anywhere."""
+    return [
+        Route("/budgets", create_budget, methods=["POST"]),
+        Route("/budgets", list_budgets, methods=["GET"]),
+        Route("/budgets/{budget_id}", get_budget, methods=["GET"]),
+        Route("/budgets/{budget_id}", update_budget, methods=["PATCH"]),
+        Route("/budgets/{budget_id}", delete_budget, methods=["DELETE"]),
+    ]

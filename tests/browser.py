@@ -1,0 +1,71 @@
+"""Headless Chromium for the browser tests, driven by Playwright.
+
+Playwright uses the system Chromium (``/usr/bin/chromium``, which ``make test``
+installs with apt-get where it can; ``BUDGETQL_CHROMIUM`` names another binary),
+never a browser build of its own. Without one the browser tests are skipped with
+the reason shown, except under ``CI=true``, where that fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .support import in_ci
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    configured = os.environ.get("BUDGETQL_CHROMIUM")
+    if configured:
+        return configured if os.access(configured, os.X_OK) else None
+    if os.access("/usr/bin/chromium", os.X_OK):
+        return "/usr/bin/chromium"
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _unavailable(reason: str) -> None:
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true requires the browser tests)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium (a Playwright ``Browser``) for one test module."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        _unavailable(f"Playwright is not installed ({exc}): run `make install`")
+    path = chromium_path()
+    if path is None:
+        _unavailable(
+            "no Chromium at /usr/bin/chromium or $BUDGETQL_CHROMIUM "
+            "(`make test` installs Debian's chromium with apt-get when it can)"
+        )
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, timeout=60_000)
+    except Exception as exc:  # noqa: BLE001 - any failure to start the browser
+        playwright.stop()
+        _unavailable(f"Chromium at {path} did not start: {exc}")
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        playwright.stop()
