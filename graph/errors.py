@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import logging
 import uuid
-from enum import Enum
 from typing import Iterator
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from domain.errors import BudgetError, ValidationFailed
+from domain.errors import BudgetError, ErrorCode, ValidationFailed
 
 log = logging.getLogger("budgetql.graph")
 
 
-@strawberry.enum(description="Stable machine-readable error codes.")
-class UserErrorCode(Enum):
-    VALIDATION = "VALIDATION"
-    NOT_FOUND = "NOT_FOUND"
-    CONFLICT = "CONFLICT"
-    FORBIDDEN = "FORBIDDEN"
-    UNAUTHENTICATED = "UNAUTHENTICATED"
-    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+UserErrorCode = strawberry.enum(ErrorCode, name="UserErrorCode", description="Stable machine-readable error codes.")
 
 
 @strawberry.type(description="A problem with the input of a mutation; nothing was stored.")
@@ -36,7 +28,7 @@ class UserError:
 def user_errors(exc: BudgetError) -> list[UserError]:
     problems = exc.problems if isinstance(exc, ValidationFailed) else [exc]
     return [
-        UserError(field=list(p.field) if p.field else None, code=UserErrorCode(p.code.value), message=p.message)
+        UserError(field=list(p.field) if p.field else None, code=p.code, message=p.message)
         for p in problems
     ]
 
