@@ -126,6 +126,8 @@ class BudgetService:
         )
         async with self.uow(write=True) as uow:
             await uow.budgets.add(budget)
+            # Spending may already be past a threshold in the current period.
+            await alerting.after_budget_change(uow, budget, self.clock())
         return budget
 
     async def update_budget(

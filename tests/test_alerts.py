@@ -136,6 +136,14 @@ async def test_budget_changes_are_evaluated(gql, user_id):
     assert ("Groceries", "LIMIT_REACHED") in kinds and ("Groceries", "OVERSPENDING") not in kinds
 
 
+async def test_a_new_budget_alerts_on_spending_already_past_a_threshold(gql, user_id):
+    await record(gql, user_id, "Groceries", "85.00", now_iso())
+    assert (await gql(ALERTS, {"u": user_id}))["alerts"]["totalCount"] == 0
+    await gql(CREATE, {"input": current_budget(user_id)})
+    kinds = {(a["category"], a["alertType"]) for a in (await gql(ALERTS, {"u": user_id}))["alerts"]["nodes"]}
+    assert kinds == {("Groceries", "WARNING"), (None, "WARNING")}
+
+
 async def test_projected_overspend_fires_once_after_three_days(gql, user_id):
     start = (datetime.now(timezone.utc) - timedelta(days=10)).strftime("%Y-%m-%dT00:00:00")
     await gql(CREATE, {"input": {**current_budget(user_id), "startDate": start}})
