@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
-from . import alerts, periods
+from . import alerts, periods, webhook_service
 from .alerts import AlertEvent
 from .models import Budget, RolloverMode, Transaction
 from .ports import UnitOfWork
@@ -30,7 +30,9 @@ async def raise_for(uow: UnitOfWork, keys: Iterable[tuple[Budget, int]], now: da
         for (budget, _), p in zip(keys, figures)
         for a in alerts.evaluate(p, budget.thresholds, budget.name, naive(now))
     ]
-    return await uow.alerts.add(events)
+    stored = await uow.alerts.add(events)
+    await webhook_service.enqueue(uow, stored, stamp)
+    return stored
 
 
 async def after_spending(uow: UnitOfWork, written: Sequence[Transaction], now: datetime) -> list[AlertEvent]:

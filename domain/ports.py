@@ -10,6 +10,7 @@ from typing import Generic, Protocol, Sequence, TypeVar
 from .alerts import AlertEvent
 from .models import Budget, BudgetType, Transaction
 from .templates import Template
+from .webhooks import Delivery, Webhook
 
 T = TypeVar("T")
 
@@ -67,6 +68,7 @@ class UnitOfWork(Protocol):
     spending: "SpendingRepository"
     alerts: "AlertRepository"
     templates: TemplateRepository
+    webhooks: "WebhookRepository"
 
     async def __aenter__(self) -> "UnitOfWork": ...
 
@@ -147,3 +149,33 @@ class AlertRepository(Protocol):
     async def page(
         self, user_id: str, budget_id: str | None, unacknowledged_only: bool, first: int, after: str | None
     ) -> Page[AlertEvent]: ...
+
+
+class WebhookRepository(Protocol):
+    """Webhooks and their delivery log (the worker's claiming lives with the worker)."""
+
+    async def add(self, webhook: Webhook) -> None: ...
+
+    async def count_for_user(self, user_id: str) -> int:
+        """How many webhooks the user has; serializes concurrent registrations of one user."""
+        ...
+
+    async def list_for_user(self, user_id: str) -> list[Webhook]:
+        """Oldest first."""
+        ...
+
+    async def get(self, webhook_id: str) -> Webhook | None: ...
+
+    async def for_users(self, user_ids: Sequence[str]) -> list[Webhook]:
+        """The users' webhooks, locked against deletion until the transaction ends."""
+        ...
+
+    async def delete(self, webhook_id: str) -> bool:
+        """Remove a webhook and its deliveries (pending ones are never sent)."""
+        ...
+
+    async def add_deliveries(self, deliveries: Sequence[Delivery]) -> None: ...
+
+    async def deliveries(self, webhook_id: str, first: int, after: str | None) -> Page[Delivery]:
+        """The webhook's delivery log, newest alert first."""
+        ...

@@ -26,10 +26,12 @@ from domain.alert_service import AlertService
 from domain.service import BudgetService
 from domain.spending import SpendingService
 from domain.template_service import TemplateService
+from domain.webhook_service import WebhookService
 from persistence.bus import AlertHub, make_bus
 from persistence.database import create_engine
 from persistence.migrate import migrate
 from persistence.unit_of_work import SqlUnitOfWorkFactory
+from persistence.webhook_worker import WebhookWorker
 
 from . import rest
 from .context import Context, Services
@@ -79,11 +81,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
             alerts=AlertService(uow),
             templates=TemplateService(budgets),
             hub=hub,
+            webhooks=WebhookService(uow),
         )
+        worker = None
+        if settings.webhook_worker:
+            worker = WebhookWorker(engine, hub, settings.webhook_policy, poll_seconds=settings.webhook_poll_seconds)
+            await worker.start()
         log.info("budgetql ready on %s", engine.url.render_as_string(hide_password=True))
         try:
             yield
         finally:
+            if worker is not None:
+                await worker.stop()  # between deliveries; what is pending stays queued
             hub.close_all()
             await bus.stop()
             await engine.dispose()

@@ -12,6 +12,7 @@ from domain.service import BudgetService
 from domain.spending import SpendingService
 
 from domain.template_service import TemplateService
+from domain.webhook_service import WebhookService
 
 from .loaders import ProgressLoader
 
@@ -45,6 +46,10 @@ class Context:
     def templates(self) -> TemplateService:
         return self.services.templates
 
+    @property
+    def webhooks(self) -> WebhookService:
+        return self.services.webhooks
+
 
 @dataclass
 class Services:
@@ -55,6 +60,7 @@ class Services:
     alerts: AlertService
     templates: TemplateService
     hub: Any  # persistence.bus.AlertHub: fans committed alerts out to this process's subscribers
+    webhooks: WebhookService
 
 
 Info = _Info[Context, None]

@@ -14,9 +14,10 @@ from .scalars import SCALAR_MAP
 from .spending import SpendingMutations, SpendingQueries
 from .template_mutations import TemplateMutations
 from .template_queries import TemplateQueries
+from .webhooks import WebhookMutations, WebhookQueries
 
-Query = merge_types("Query", (BudgetQueries, SpendingQueries, TemplateQueries, AlertQueries))
-Mutation = merge_types("Mutation", (BudgetMutations, SpendingMutations, TemplateMutations, AlertMutations))
+Query = merge_types("Query", (BudgetQueries, SpendingQueries, TemplateQueries, AlertQueries, WebhookQueries))
+Mutation = merge_types("Mutation", (BudgetMutations, SpendingMutations, TemplateMutations, AlertMutations, WebhookMutations))
 Subscription = merge_types("Subscription", (AlertSubscriptions,))
 
 

@@ -13,6 +13,7 @@ from .budget_repository import SqlBudgetRepository
 from .database import WRITE
 from .spending_repository import SqlSpendingRepository
 from .template_repository import SqlTemplateRepository
+from .webhook_repository import SqlWebhookRepository
 
 
 class SqlUnitOfWork:
@@ -29,6 +30,7 @@ class SqlUnitOfWork:
         self.spending = SqlSpendingRepository(self.session)
         self.alerts = SqlAlertRepository(self.session, self.announced)
         self.templates = SqlTemplateRepository(self.session)
+        self.webhooks = SqlWebhookRepository(self.session)
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:
