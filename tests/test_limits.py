@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
-
-import httpx
 import pytest
 from graphql import get_introspection_query
 
-from graph.app import create_app
 from graph.settings import Settings
 
-from .support import RECORD_MANY
+from .support import RECORD_MANY, app_client
 from .test_query_cost import counting
 
 LIMITS = dict(max_query_depth=3, max_tokens=60, max_aliases=2, max_body_bytes=4000)
-
-
-@asynccontextmanager
-async def app_client(db_url: str, **settings):
-    application = create_app(Settings(database_url=db_url, **settings))
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://budgetql.test") as http:
-            yield application, http
 
 
 @pytest.fixture(scope="module")
