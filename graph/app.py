@@ -1,6 +1,6 @@
 """The ASGI application: GraphQL (HTTP + WebSocket) on /graphql, GraphiQL there for
 browsers (its assets under /static, vendored), the spec's REST routes under /budgets,
-health on /healthz.
+liveness on /healthz, readiness on /readyz.
 
 ``uvicorn graph.app:app`` serves the settings from the environment;
 ``create_app(settings)`` builds one for given settings (tests, embedding).
@@ -14,7 +14,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from cross_web import HTTPException as GraphQLHTTPException
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -29,14 +32,19 @@ from domain.template_service import TemplateService
 from domain.webhook_service import WebhookService
 from persistence.bus import AlertHub, make_bus
 from persistence.database import create_engine
-from persistence.migrate import migrate
+from persistence.migrate import migrate, readiness
 from persistence.unit_of_work import SqlUnitOfWorkFactory
 from persistence.webhook_worker import WebhookWorker
 
 from . import rest
 from .context import Context, Services
-from .schema import schema
+from .errors import error_response, http_code, http_exception
+from .lifecycle import Lifecycle
+from .limits import BodyLimit
+from .logs import RequestContext
+from .schema import build_schema, schema
 from .settings import Settings
+from .websocket import BudgetTransportWSHandler
 
 log = logging.getLogger("budgetql")
 
@@ -46,9 +54,24 @@ GRAPHIQL_PAGE = (HERE / "templates" / "graphiql.html").read_text(encoding="utf-8
 
 
 class BudgetGraphQL(GraphQL):
-    def __init__(self, app_state: Any, **kwargs: Any):
-        super().__init__(schema, **kwargs)
+    graphql_transport_ws_handler_class = BudgetTransportWSHandler
+
+    def __init__(self, app_state: Any, graphql_schema: Any = None, **kwargs: Any):
+        super().__init__(graphql_schema or schema, **kwargs)
         self.app_state = app_state
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        # Strawberry answers a request it cannot read (not JSON, no query, a mutation
+        # over GET, …) in plain text; ours is a GraphQL error body with a code.
+        request = Request(scope, receive)
+        try:
+            response = await self.run(request)
+        except GraphQLHTTPException as e:
+            response = error_response(scope["path"], e.status_code, http_code(e.status_code), e.reason)
+        await response(scope, receive, send)
 
     async def get_context(self, request, response) -> Context:
         return Context(services=self.app_state.services, request=request, response=response)
@@ -64,6 +87,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
+        lifecycle = app.state.lifecycle = Lifecycle()
+        app.state.stopping = lifecycle.stopping  # set when the server begins to stop; see graph/lifecycle.py
         engine = create_engine(settings.database_url)
         if settings.migrate_on_start:
             await migrate(engine)
@@ -91,18 +116,36 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
+            await lifecycle.drain(hub)  # ends subscriptions cleanly
             if worker is not None:
                 await worker.stop()  # between deliveries; what is pending stays queued
-            hub.close_all()
+            await lifecycle.stop_background(settings.shutdown_timeout)
             await bus.stop()
             await engine.dispose()
 
     async def healthz(_: Request) -> JSONResponse:
+        """The process is up (whatever the database is doing)."""
         return JSONResponse({"status": "ok"})
 
-    app = Starlette(lifespan=lifespan)
+    async def readyz(request: Request) -> JSONResponse:
+        """The database answers and its schema is at the migrations' head."""
+        reason = await readiness(request.app.state.engine)
+        if reason is None:
+            return JSONResponse({"status": "ready"})
+        return JSONResponse({"status": "unavailable", "code": "SERVICE_UNAVAILABLE", "reason": reason}, status_code=503)
+
+    app = Starlette(
+        lifespan=lifespan,
+        middleware=[
+            # Outermost first: a request id for everything below, then the body limit.
+            Middleware(RequestContext),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        ],
+        exception_handlers={HTTPException: http_exception},
+    )
     graphql = BudgetGraphQL(
         app.state,
+        graphql_schema=build_schema(settings),
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         connection_init_wait_timeout=timedelta(seconds=10),
@@ -112,6 +155,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.router.routes.extend(
         [
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),

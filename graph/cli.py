@@ -12,14 +12,35 @@ from persistence.database import create_engine, resolve_database_url
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import signal
+
     import uvicorn
 
     from .app import create_app
+    from .logs import log_config
+    from .serving import DrainingServer
     from .settings import Settings
 
-    settings = Settings.from_env(args.database_url)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
-    return 0
+    overrides = {} if args.shutdown_timeout is None else {"shutdown_timeout": args.shutdown_timeout}
+    settings = Settings.from_env(args.database_url, **overrides)
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        log_config=log_config(args.log_level),  # JSON lines on stderr, each with its request id
+        access_log=False,  # graph.logs.RequestContext writes one line per request instead
+        ws_max_size=settings.max_body_bytes,  # a WebSocket message over the limit closes with 1009
+        timeout_graceful_shutdown=settings.shutdown_timeout,
+    )
+    server = DrainingServer(config, app)
+    # uvicorn re-raises the signal that stopped it once it has shut down; with these
+    # no-op handlers in place, a drained SIGTERM or Ctrl-C ends with exit status 0.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
+    server.run()
+    return 0 if server.started else 3
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -60,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--database-url", help="default: $BUDGETQL_DATABASE_URL, $SQL_URL, or ./budgetql.db")
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--shutdown-timeout", type=float, help="seconds in-flight requests get after SIGTERM (default 30, or $BUDGETQL_SHUTDOWN_TIMEOUT)"
+    )
     serve.set_defaults(run=_serve)
 
     mig = sub.add_parser("migrate", help="apply database migrations")

@@ -1,16 +1,21 @@
-"""Errors as data (``UserError``) and the masking of unexpected failures."""
+"""Errors as data (``UserError``), the masking of unexpected failures, and a stable
+``code`` on every error a client sees: GraphQL errors (HTTP and WebSocket) carry
+``extensions.code``, REST and HTTP-level error bodies a ``code`` field."""
 
 from __future__ import annotations
 
+import json
 import logging
-import uuid
-from typing import Iterator
+from typing import Any, Iterator
 
 import strawberry
 from graphql import GraphQLError
+from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 
 from domain.errors import BudgetError, ErrorCode, ValidationFailed
+
+from .logs import current_request_id
 
 log = logging.getLogger("budgetql.graph")
 
@@ -44,11 +49,67 @@ def input_errors(exc: BudgetError, outside: tuple[str, ...] = ("id", "expectedVe
 
 
 def log_unexpected(exc: BaseException) -> str:
-    """Log an unexpected failure with its traceback under a new request id; return the id.
+    """Log an unexpected failure with its traceback under the request's id; return the id.
     Clients get only ``Internal server error (request id …)``, never the detail."""
-    request_id = uuid.uuid4().hex[:16]
-    log.error("unexpected error, request id %s", request_id, exc_info=exc)
+    request_id = current_request_id()
+    log.error("unexpected error, request id %s", request_id, exc_info=exc, extra={"request_id": request_id})
     return request_id
+
+
+# -- HTTP-level errors -----------------------------------------------------------
+HTTP_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    422: "BAD_REQUEST",
+    429: "TOO_MANY_REQUESTS",
+    500: "INTERNAL_SERVER_ERROR",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
+def http_code(status: int) -> str:
+    return HTTP_CODES.get(status, f"HTTP_{status}")
+
+
+def is_graphql_path(path: str) -> bool:
+    return path.rstrip("/").endswith("/graphql")
+
+
+def error_response(path: str, status: int, code: str, message: str, **extra: Any) -> Response:
+    """An error body in the shape the route's clients read: GraphQL's
+    ``{"errors": [{"message", "extensions": {"code"}}]}`` under ``/graphql``, the REST
+    routes' ``{"detail", "code"}`` elsewhere."""
+    if is_graphql_path(path):
+        body: dict[str, Any] = {"errors": [{"message": message, "extensions": {"code": code, **extra}}]}
+    else:
+        body = {"detail": message, "code": code, **extra}
+    return Response(json.dumps(body), status_code=status, media_type="application/json")
+
+
+def internal_error_response(path: str) -> Response:
+    request_id = current_request_id()
+    return error_response(
+        path, 500, "INTERNAL_SERVER_ERROR", f"Internal server error (request id {request_id})", requestId=request_id
+    )
+
+
+async def http_exception(request, exc) -> Response:
+    """Starlette's handler for its ``HTTPException`` (an unknown route, a wrong method)."""
+    return error_response(request.url.path, exc.status_code, http_code(exc.status_code), str(exc.detail))
+
+
+def with_code(formatted: dict[str, Any], default: str = "GRAPHQL_VALIDATION") -> dict[str, Any]:
+    """A formatted GraphQL error, with ``extensions.code`` if it had none."""
+    extensions = formatted.get("extensions") or {}
+    if extensions.get("code"):
+        return formatted
+    return {**formatted, "extensions": {**extensions, "code": default}}
 
 
 class ClientErrors(SchemaExtension):
@@ -62,6 +123,12 @@ class ClientErrors(SchemaExtension):
         if not result or not getattr(result, "errors", None):
             return
         result.errors = [self._client_error(e) for e in result.errors]
+
+    def on_stream_result(self, result) -> Iterator[None]:
+        # WebSocket operations: each result is sent as it comes, before on_operation ends.
+        if getattr(result, "errors", None):
+            result.errors = [self._client_error(e) for e in result.errors]
+        yield
 
     def _client_error(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error

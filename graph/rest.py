@@ -4,7 +4,7 @@ A thin adapter. It reads JSON into the service's arguments and writes the domain
 budgets and errors as the spec's payloads: snake_case keys, amounts as exact JSON
 numbers (``600.00``), lowercase ``type``/``period``. The rules all live in ``domain/``.
 
-Status codes: 201 created, 204 deleted; ``{"detail": "..."}`` with 400 for what the
+Status codes: 201 created, 204 deleted; ``{"detail": "...", "code": "..."}`` with 400 for what the
 domain rejects (``VALIDATION``, e.g. "No updates provided"), 404 for ``NOT_FOUND``, 409
 for ``CONFLICT``, and 422 for a request this layer cannot read: a body that is not a
 JSON object, a required field missing, a field of the wrong JSON type or unknown.
@@ -26,7 +26,7 @@ from domain.errors import BudgetError, ErrorCode, ValidationFailed
 from domain.models import Budget
 from domain.service import BudgetService
 
-from .errors import log_unexpected
+from .errors import http_code, log_unexpected
 from .scalars import serialize_datetime, serialize_decimal
 
 STATUS = {
@@ -67,8 +67,9 @@ def json_response(value: Any, status: int = 200) -> Response:
     return Response(to_json(value), status_code=status, media_type="application/json")
 
 
-def error_response(status: int, detail: str) -> Response:
-    return json_response({"detail": detail}, status)
+def error_response(status: int, detail: str, code: str | None = None) -> Response:
+    """The spec's ``{"detail": ...}``, with the stable ``code`` every budgetql error carries."""
+    return json_response({"detail": detail, "code": code or http_code(status)}, status)
 
 
 def budget_json(b: Budget) -> dict[str, Any]:
@@ -167,9 +168,9 @@ def endpoint(handler: Endpoint) -> Callable[[Request], Awaitable[Response]]:
         except Unreadable as exc:
             return error_response(422, str(exc))
         except ValidationFailed as exc:
-            return error_response(400, "; ".join(p.message for p in exc.problems))
+            return error_response(400, "; ".join(p.message for p in exc.problems), ErrorCode.VALIDATION.value)
         except BudgetError as exc:
-            return error_response(STATUS[exc.code], exc.message)
+            return error_response(STATUS[exc.code], exc.message, exc.code.value)
         except Exception as exc:  # noqa: BLE001 - the detail goes to the log only
             return error_response(500, f"Internal server error (request id {log_unexpected(exc)})")
 

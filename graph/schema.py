@@ -8,6 +8,7 @@ from strawberry.tools import merge_types
 
 from .alerts import AlertMutations, AlertQueries, AlertSubscriptions
 from .errors import ClientErrors
+from .limits import limit_extensions
 from .mutations import BudgetMutations
 from .queries import BudgetQueries
 from .scalars import SCALAR_MAP
@@ -21,17 +22,28 @@ Mutation = merge_types("Mutation", (BudgetMutations, SpendingMutations, Template
 Subscription = merge_types("Subscription", (AlertSubscriptions,))
 
 
-def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+class BudgetSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        # Strawberry would log every error with the GraphQL document, whose literals may
+        # hold amounts or tokens. Client errors are the client's business; unexpected
+        # ones are logged (traceback, request id, no document) by ClientErrors.
+        return None
+
+
+def build_schema(settings=None) -> strawberry.Schema:
+    """The schema; with ``settings`` (a ``graph.settings.Settings``), also its request
+    limits (depth, tokens, aliases, introspection), which the served app uses."""
+    extensions = [ClientErrors, *(limit_extensions(settings) if settings is not None else [])]
+    return BudgetSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
-        extensions=[ClientErrors],
+        extensions=extensions,
     )
 
 
-schema = build_schema()
+schema = build_schema()  # the contract, for `export_sdl` (limits do not change the SDL)
 
 
 def export_sdl() -> str:

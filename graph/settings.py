@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 
 from domain.webhooks import DeliveryPolicy
 from persistence.database import resolve_database_url
+
+ON_OFF = "on/off"
+
+# name in the environment -> (Settings field, or "policy.<DeliveryPolicy field>", how to read it)
+_ENV = {
+    "BUDGETQL_MAX_QUERY_DEPTH": ("max_query_depth", int),
+    "BUDGETQL_MAX_TOKENS": ("max_tokens", int),
+    "BUDGETQL_MAX_ALIASES": ("max_aliases", int),
+    "BUDGETQL_MAX_BODY_BYTES": ("max_body_bytes", int),
+    "BUDGETQL_INTROSPECTION": ("introspection", ON_OFF),
+    "BUDGETQL_SHUTDOWN_TIMEOUT": ("shutdown_timeout", float),
+    "BUDGETQL_WEBHOOK_WORKER": ("webhook_worker", ON_OFF),
+    "BUDGETQL_WEBHOOK_POLL_SECONDS": ("webhook_poll_seconds", float),
+    "BUDGETQL_WEBHOOK_TIMEOUT_SECONDS": ("policy.timeout_seconds", float),
+    "BUDGETQL_WEBHOOK_MAX_ATTEMPTS": ("policy.max_attempts", int),
+    "BUDGETQL_WEBHOOK_BACKOFF_SECONDS": ("policy.backoff_seconds", float),
+    "BUDGETQL_WEBHOOK_BACKOFF_CAP_SECONDS": ("policy.backoff_cap_seconds", float),
+}
 
 
 @dataclass(frozen=True)
@@ -15,41 +34,48 @@ class Settings:
     migrate_on_start: bool = True
     max_subscriptions_per_connection: int = 20
     max_subscriptions_per_user: int = 100
+    # Limits on one request (see README "Limits and errors"). GraphiQL's own
+    # introspection query (about 200 tokens; its fields are exempt from the depth
+    # limit) passes the defaults.
+    max_query_depth: int = 12
+    max_tokens: int = 5000
+    max_aliases: int = 30
+    max_body_bytes: int = 1_048_576
+    introspection: bool = True
+    # Seconds `budgetql serve` lets in-flight requests finish after SIGTERM.
+    shutdown_timeout: float = 30.0
     webhook_worker: bool = True  # send webhook deliveries from this process
     webhook_poll_seconds: float = 5.0  # fallback when no alert wakes the worker
     webhook_policy: DeliveryPolicy = field(default_factory=DeliveryPolicy)
 
     @classmethod
     def from_env(cls, database_url: str | None = None, **overrides) -> "Settings":
-        return cls(database_url=resolve_database_url(database_url), **{**_webhook_env(), **overrides})
+        values: dict = {}
+        policy: dict = {}
+        for name, (target, kind) in _ENV.items():
+            raw = os.environ.get(name, "").strip()
+            if not raw:
+                continue
+            if target.startswith("policy."):
+                policy[target.removeprefix("policy.")] = _read(name, raw, kind)
+            elif target not in overrides:
+                values[target] = _read(name, raw, kind)
+        if policy and "webhook_policy" not in overrides:
+            values["webhook_policy"] = dataclasses.replace(DeliveryPolicy(), **policy)
+        return cls(database_url=resolve_database_url(database_url), **{**values, **overrides})
 
 
-# BUDGETQL_WEBHOOK_* → (setting, DeliveryPolicy field or None, parser)
-_WEBHOOK_ENV = {
-    "BUDGETQL_WEBHOOK_WORKER": ("webhook_worker", None, lambda s: s.strip().lower() not in ("0", "false", "no", "off")),
-    "BUDGETQL_WEBHOOK_POLL_SECONDS": ("webhook_poll_seconds", None, float),
-    "BUDGETQL_WEBHOOK_TIMEOUT_SECONDS": (None, "timeout_seconds", float),
-    "BUDGETQL_WEBHOOK_MAX_ATTEMPTS": (None, "max_attempts", int),
-    "BUDGETQL_WEBHOOK_BACKOFF_SECONDS": (None, "backoff_seconds", float),
-    "BUDGETQL_WEBHOOK_BACKOFF_CAP_SECONDS": (None, "backoff_cap_seconds", float),
-}
-
-
-def _webhook_env() -> dict:
-    settings: dict = {}
-    policy: dict = {}
-    for name, (setting, policy_field, parse) in _WEBHOOK_ENV.items():
-        raw = os.environ.get(name)
-        if raw is None or not raw.strip():
-            continue
-        try:
-            value = parse(raw)
-        except ValueError:
-            raise ValueError(f"{name}={raw!r} is not a valid value") from None
-        if setting:
-            settings[setting] = value
-        else:
-            policy[policy_field] = value
-    if policy:
-        settings["webhook_policy"] = DeliveryPolicy(**policy)
-    return settings
+def _read(name: str, raw: str, kind):
+    if kind == ON_OFF:
+        if raw.lower() in ("on", "true", "1", "yes"):
+            return True
+        if raw.lower() in ("off", "false", "0", "no"):
+            return False
+        raise ValueError(f"{name} must be on or off (got {raw!r})")
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number (got {raw!r})") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be positive (got {raw!r})")
+    return value

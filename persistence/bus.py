@@ -64,8 +64,11 @@ class AlertHub:
         self.per_key_limit = per_key_limit
         self._subs: dict[str, set[Subscription]] = defaultdict(set)
         self._recent: OrderedDict[int, None] = OrderedDict()
+        self.closed = False
 
     def subscribe(self, key: str, accepts: Callable[[AlertEvent], bool]) -> Subscription:
+        if self.closed:
+            raise BudgetError(ErrorCode.SERVICE_UNAVAILABLE, "The server is shutting down: subscribe again shortly")
         if len(self._subs[key]) >= self.per_key_limit:
             raise BudgetError(
                 ErrorCode.VALIDATION, f"Too many live subscriptions for {key} (at most {self.per_key_limit})"
@@ -93,6 +96,8 @@ class AlertHub:
                 sub.offer(event)
 
     def close_all(self) -> None:
+        """End every subscription (the server is stopping) and refuse new ones."""
+        self.closed = True
         for subs in list(self._subs.values()):
             for sub in list(subs):
                 sub.close()

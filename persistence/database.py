@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sqlite3
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
+
+from domain.errors import BudgetError, ErrorCode
 
 DEFAULT_SQLITE_PATH = "budgetql.db"
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///./{DEFAULT_SQLITE_PATH}"
@@ -56,6 +60,9 @@ def create_engine(
         pool_recycle=3600,
         pool_timeout=5,
         echo=echo,
+        # Error messages (and so logs) show SQL, never the values: no amounts in logs.
+        hide_parameters=True,
+        # Fail fast while the database is down: 5 s to connect, 30 s for a statement.
         connect_args={"timeout": 5, "command_timeout": 30},
     )
 
@@ -66,9 +73,11 @@ def _sqlite_engine(url: str, *, echo: bool) -> AsyncEngine:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     if database in ("", ":memory:"):
         # One shared connection, or every checkout would see a new, empty database.
-        engine = create_async_engine(url, echo=echo, poolclass=StaticPool, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            url, echo=echo, hide_parameters=True, poolclass=StaticPool, connect_args={"timeout": 30}
+        )
     else:
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_async_engine(url, echo=echo, hide_parameters=True, connect_args={"timeout": 30})
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -94,3 +103,48 @@ def _sqlite_engine(url: str, *, echo: bool) -> AsyncEngine:
 
 def is_postgres(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+# -- when the database is unavailable ----------------------------------------------
+# SQLSTATEs that mean "cannot talk to the database now", not "this statement is wrong":
+# connection exceptions (08…), shutdown or start-up in progress (57P01–57P03),
+# too many connections (53300).
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+_SQLITE_UNAVAILABLE = ("database is locked", "unable to open database", "disk i/o error")
+
+
+def is_unavailable(error: BaseException | None) -> bool:
+    """Whether ``error`` (or what it wraps) says the database cannot be reached or used
+    right now: a refused or dropped connection, a pool or connect timeout, a server
+    shutting down or starting up, a locked SQLite file."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, (OSError, asyncio.TimeoutError, TimeoutError, sa_exc.TimeoutError)):
+            return True
+        if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+            return True
+        sqlstate = getattr(error, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES):
+            return True
+        if isinstance(error, sqlite3.OperationalError) and str(error).lower().startswith(_SQLITE_UNAVAILABLE):
+            return True
+        if _is_asyncpg_connection_error(error):
+            return True
+        error = getattr(error, "orig", None) or error.__cause__
+    return False
+
+
+def _is_asyncpg_connection_error(error: BaseException) -> bool:
+    try:
+        import asyncpg
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        return False
+    if isinstance(error, asyncpg.PostgresConnectionError):
+        return True
+    # Other interface errors are misuse (a bug), not an outage.
+    return isinstance(error, asyncpg.InterfaceError) and "connection" in str(error) and "closed" in str(error)
+
+
+def database_unavailable() -> BudgetError:
+    return BudgetError(ErrorCode.SERVICE_UNAVAILABLE, "Database unavailable, try again")

@@ -2,15 +2,23 @@
 
 Each use case opens its own unit of work, so concurrently running resolvers never
 share an ``AsyncSession``.
+
+A failure to reach the database (refused or dropped connection, pool or connect
+timeout, server shutting down) leaves a unit of work as
+``BudgetError(SERVICE_UNAVAILABLE)``, so callers answer "try again" instead of an
+internal error. When the connection drops during COMMIT the write may or may not have
+been stored: clients retry (``externalId`` makes recording a transaction idempotent).
 """
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from domain.errors import BudgetError
+
 from .alert_repository import SqlAlertRepository
 from .budget_repository import SqlBudgetRepository
-from .database import WRITE
+from .database import WRITE, database_unavailable, is_unavailable
 from .spending_repository import SqlSpendingRepository
 from .template_repository import SqlTemplateRepository
 from .webhook_repository import SqlWebhookRepository
@@ -42,10 +50,26 @@ class SqlUnitOfWork:
                 committed = True
             else:
                 await self.session.rollback()
+        except Exception as failure:
+            if exc is None:  # COMMIT failed
+                if is_unavailable(failure):
+                    raise database_unavailable() from failure
+                raise
+            # ROLLBACK after a failure failed too (the connection is gone, most likely):
+            # the first failure is the one to report, below.
         finally:
-            await self.session.close()
+            await self._close()
+        if exc is not None and not isinstance(exc, BudgetError) and is_unavailable(exc):
+            raise database_unavailable() from exc
         if committed and self.announced and self._bus is not None:
             await self._bus.committed(list(self.announced))
+
+    async def _close(self) -> None:
+        try:
+            await self.session.close()
+        except Exception as failure:
+            if not is_unavailable(failure):  # closing a dead connection is not news
+                raise
 
     async def commit(self) -> None:
         assert self.session is not None

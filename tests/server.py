@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -21,9 +22,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass
+class ServerProcess:
+    proc: subprocess.Popen
+    base: str
+
+
 @contextmanager
-def running_server(database_url: str, *, port: int | None = None, extra_args: list[str] | None = None, env: dict | None = None):
-    """Start `budgetql serve` and yield its base URL once /healthz answers."""
+def server_process(
+    database_url: str,
+    *,
+    port: int | None = None,
+    extra_args: list[str] | None = None,
+    env: dict | None = None,
+    output: Path | None = None,
+):
+    """Start `budgetql serve`; yield its process and base URL once /healthz answers.
+    Its stdout and stderr go to ``output`` when given (a file the test can read)."""
     port = port or free_port()
     cmd = [
         sys.executable, "-m", "graph.cli", "serve",
@@ -32,13 +47,15 @@ def running_server(database_url: str, *, port: int | None = None, extra_args: li
         *(extra_args or []),
     ]
     full_env = {**os.environ, **(env or {})}
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    sink = open(output, "w") if output is not None else subprocess.PIPE
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=sink, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{proc.stdout.read()}")
+                early = proc.stdout.read() if proc.stdout else Path(output).read_text()
+                raise RuntimeError(f"server exited early:\n{early}")
             try:
                 if httpx.get(base + "/healthz", timeout=1).status_code == 200:
                     break
@@ -47,11 +64,21 @@ def running_server(database_url: str, *, port: int | None = None, extra_args: li
             if time.monotonic() > deadline:
                 raise RuntimeError("server did not start within 30 s")
             time.sleep(0.1)
-        yield base
+        yield ServerProcess(proc, base)
     finally:
-        proc.terminate()
+        if proc.poll() is None:
+            proc.terminate()
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        if output is not None:
+            sink.close()
+
+
+@contextmanager
+def running_server(database_url: str, *, port: int | None = None, extra_args: list[str] | None = None, env: dict | None = None):
+    """Start `budgetql serve` and yield its base URL once /healthz answers."""
+    with server_process(database_url, port=port, extra_args=extra_args, env=env) as server:
+        yield server.base

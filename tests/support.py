@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+from contextlib import asynccontextmanager
+
+import httpx
 
 
 def in_ci() -> bool:
@@ -127,3 +130,16 @@ async def progress(gql, budget_id: str, at: str | None = None, period: int | Non
 
 def by_name(p: dict) -> dict:
     return {c["categoryName"]: c for c in p["categories"]}
+
+
+@asynccontextmanager
+async def app_client(db_url: str, **settings):
+    """An app of its own with these settings (started), and an HTTP client for it."""
+    from graph.app import create_app
+    from graph.settings import Settings
+
+    application = create_app(Settings(database_url=db_url, **settings))
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://budgetql.test") as http:
+            yield application, http

@@ -179,7 +179,7 @@ async def test_list_returns_the_users_budgets_newest_first_filtered_by_type(clie
 
 async def test_list_requires_user_id_and_a_known_type(client, user_id):
     missing = await client.get("/budgets")
-    assert missing.status_code == 422 and missing.json() == {"detail": "Query parameter 'user_id' is required"}
+    assert missing.status_code == 422 and missing.json() == {"detail": "Query parameter 'user_id' is required", "code": "BAD_REQUEST"}
     wrong = await client.get("/budgets", params={"user_id": user_id, "type": "weekly"})
     assert wrong.status_code == 400 and "Unknown BudgetType 'weekly'" in wrong.json()["detail"]
 
@@ -191,7 +191,7 @@ async def test_get_returns_the_stored_budget_or_404(client, user_id):
     assert response.status_code == 200 and response.json() == created
     missing = await client.get("/budgets/bud_123")
     assert missing.status_code == 404
-    assert missing.json() == {"detail": "Budget with ID bud_123 not found"}
+    assert missing.json() == {"detail": "Budget with ID bud_123 not found", "code": "NOT_FOUND"}
 
 
 # -- PATCH /budgets/{budget_id} --------------------------------------------------
@@ -222,7 +222,7 @@ async def test_patch_without_updates_is_400(client, user_id, updates):
     created = await create(client, user_id)
     response = await client.patch(f"/budgets/{created['id']}", json=updates)
     assert response.status_code == 400
-    assert response.json() == {"detail": "No updates provided"}
+    assert response.json() == {"detail": "No updates provided", "code": "VALIDATION"}
 
 
 @pytest.mark.parametrize(
@@ -253,7 +253,7 @@ async def test_patch_unreadable_body_is_422(client, user_id):
 async def test_patch_missing_budget_is_404(client):
     response = await client.patch("/budgets/bud_123", json={"name": "x"})
     assert response.status_code == 404
-    assert response.json() == {"detail": "Budget with ID bud_123 not found"}
+    assert response.json() == {"detail": "Budget with ID bud_123 not found", "code": "NOT_FOUND"}
 
 
 # -- DELETE /budgets/{budget_id} -------------------------------------------------
@@ -264,7 +264,7 @@ async def test_delete_is_204_without_a_body_then_404(client, user_id):
     assert (await client.get(f"/budgets/{created['id']}")).status_code == 404
     again = await client.delete(f"/budgets/{created['id']}")
     assert again.status_code == 404
-    assert again.json() == {"detail": f"Budget with ID {created['id']} not found"}
+    assert again.json() == {"detail": f"Budget with ID {created['id']} not found", "code": "NOT_FOUND"}
 
 
 async def test_rest_and_graphql_see_the_same_budgets(client, gql, user_id):
@@ -372,5 +372,5 @@ def test_spec_curl_examples_verbatim(curl):
 
     assert curl(CURL_DELETE, created["id"]) == (204, "")
     status, text = curl(CURL_GET, created["id"])
-    assert status == 404 and json.loads(text) == {"detail": f"Budget with ID {created['id']} not found"}
+    assert status == 404 and json.loads(text) == {"detail": f"Budget with ID {created['id']} not found", "code": "NOT_FOUND"}
     assert curl(CURL_LIST) == (200, "[]")
