@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
 import logging
 import sys
 from pathlib import Path
@@ -11,14 +12,41 @@ from pathlib import Path
 from persistence.database import create_engine, resolve_database_url
 
 
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .app import create_app
+    from .auth import AuthConfigError
     from .settings import Settings
 
     settings = Settings.from_env(args.database_url)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
+    if settings.auth.mode == "none" and not is_loopback(args.host):
+        if not args.insecure:
+            print(
+                f"budgetql: refusing to listen on {args.host} with authentication off (BUDGETQL_AUTH=none): "
+                "anyone who can reach it could read and change every user's data. Set BUDGETQL_AUTH=jwt "
+                "(see README, Authentication), listen on 127.0.0.1, or pass --insecure if you really mean it.",
+                file=sys.stderr,
+            )
+            return 2
+        logging.getLogger("budgetql").warning(
+            "--insecure: serving %s with authentication off; every userId argument is trusted", args.host
+        )
+    try:
+        app = create_app(settings)
+    except AuthConfigError as exc:
+        print(f"budgetql: {exc}", file=sys.stderr)
+        return 2
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 
@@ -60,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--database-url", help="default: $BUDGETQL_DATABASE_URL, $SQL_URL, or ./budgetql.db")
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--insecure",
+        action="store_true",
+        help="with BUDGETQL_AUTH=none, listen on a non-loopback address anyway (everyone is trusted)",
+    )
     serve.set_defaults(run=_serve)
 
     mig = sub.add_parser("migrate", help="apply database migrations")

@@ -71,6 +71,12 @@ class ClientErrors(SchemaExtension):
             return
         result.errors = [self._client_error(e) for e in result.errors]
 
+    def on_stream_result(self, result) -> Iterator[None]:
+        # Subscriptions (over WebSocket) yield results one by one: the same treatment.
+        if getattr(result, "errors", None):
+            result.errors = [self._client_error(e) for e in result.errors]
+        yield
+
     def _client_error(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
         # No path: the request itself was rejected (syntax, validation, variable coercion)
