@@ -11,12 +11,15 @@ from .errors import ClientErrors
 from .mutations import BudgetMutations
 from .queries import BudgetQueries
 from .scalars import SCALAR_MAP
+from .sharing import SharingMutations
 from .spending import SpendingMutations, SpendingQueries
 from .template_mutations import TemplateMutations
 from .template_queries import TemplateQueries
 
 Query = merge_types("Query", (BudgetQueries, SpendingQueries, TemplateQueries, AlertQueries))
-Mutation = merge_types("Mutation", (BudgetMutations, SpendingMutations, TemplateMutations, AlertMutations))
+Mutation = merge_types(
+    "Mutation", (BudgetMutations, SharingMutations, SpendingMutations, TemplateMutations, AlertMutations)
+)
 Subscription = merge_types("Subscription", (AlertSubscriptions,))
 
 
