@@ -21,6 +21,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def environment_without_auth() -> dict:
+    """This process's environment minus authentication settings: a server's come from
+    the test alone, never from the shell running the tests."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("BUDGETQL_AUTH", "BUDGETQL_JWT", "BUDGETQL_JWKS"))}
+
+
 @contextmanager
 def running_server(database_url: str, *, port: int | None = None, extra_args: list[str] | None = None, env: dict | None = None):
     """Start `budgetql serve` and yield its base URL once /healthz answers."""
@@ -31,7 +37,7 @@ def running_server(database_url: str, *, port: int | None = None, extra_args: li
         "--database-url", database_url, "--log-level", "warning",
         *(extra_args or []),
     ]
-    full_env = {**os.environ, **(env or {})}
+    full_env = {**environment_without_auth(), **(env or {})}
     proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -11,7 +11,6 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from .auth_support import AUDIENCE, ISSUER, JWT_ENV, OMIT, SECRET, Api, mint, new_user
-from .server import ROOT, free_port, running_server
+from .server import ROOT, environment_without_auth, free_port, running_server
 from .support import CREATE, GET, LIST, RECORD, UPDATE, DELETE, budget_input
 from .test_alerts import ALERTS, SUBSCRIBE, current_budget, now_iso
 from .ws import PROTOCOL, Subscriber
@@ -295,12 +294,8 @@ def test_rs256_and_es256_with_a_jwks_file(db_url, tmp_path):
 def _serve(env: dict, *args: str, timeout: float = 30) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "graph.cli", "serve", "--database-url", "sqlite+aiosqlite:///:memory:", *args],
-        cwd=ROOT, env={**_clean_env(), **env}, capture_output=True, text=True, timeout=timeout,
+        cwd=ROOT, env={**environment_without_auth(), **env}, capture_output=True, text=True, timeout=timeout,
     )
-
-
-def _clean_env() -> dict:
-    return {k: v for k, v in os.environ.items() if not k.startswith("BUDGETQL_")}
 
 
 @pytest.mark.parametrize(
@@ -332,7 +327,7 @@ def test_none_mode_with_insecure_listens_and_warns(sqlite_url):
     proc = subprocess.Popen(
         [sys.executable, "-m", "graph.cli", "serve", "--host", "0.0.0.0", "--insecure", "--port", str(port),
          "--database-url", sqlite_url],
-        cwd=ROOT, env=_clean_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, env=environment_without_auth(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
         deadline = time.monotonic() + 30
