@@ -1,13 +1,17 @@
-"""Use cases for raised alerts: list, acknowledge, and replay for reconnecting clients."""
+"""Use cases for raised alerts: list, acknowledge, and replay for reconnecting clients.
+
+A user reads the alerts of their own budgets and of budgets shared with them; the
+owner and EDITOR members acknowledge them (acknowledging is shared by all members).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Callable
 
-from . import validation as v
+from .access import Actor, can_edit, can_read, owns, require_user
 from .alerts import AlertEvent
-from .errors import not_found, validation
+from .errors import forbidden, not_found, validation
 from .models import utcnow
 from .ports import Page, UnitOfWorkFactory
 from .service import PAGE_MAX
@@ -22,29 +26,34 @@ class AlertService:
 
     async def list(
         self,
-        user_id: str,
+        actor: Actor,
+        user_id: str | None,
         budget_id: str | None = None,
         unacknowledged_only: bool = False,
         first: int = 50,
         after: str | None = None,
     ) -> Page[AlertEvent]:
-        user = v.user_id(user_id, "userId")
+        user = require_user(actor, user_id, "userId")
         if not isinstance(first, int) or not 0 <= first <= PAGE_MAX:
             raise validation(f"first must be between 0 and {PAGE_MAX} (got {first})", "first")
         async with self.uow() as uow:
             return await uow.alerts.page(user, budget_id, bool(unacknowledged_only), first, after)
 
-    async def acknowledge(self, alert_id: str) -> AlertEvent:
+    async def acknowledge(self, actor: Actor, alert_id: str) -> AlertEvent:
         async with self.uow(write=True) as uow:
-            event = await uow.alerts.acknowledge(alert_id, self.clock())
-        if event is None:
-            raise not_found(f"Alert with ID {alert_id} not found", "id")
-        return event
+            event = await uow.alerts.get(alert_id)
+            budget = await uow.budgets.get(event.budget_id) if event is not None else None
+            if event is None or not (owns(actor, event.user_id) or (budget and can_read(actor, budget))):
+                raise not_found(f"Alert with ID {alert_id} not found", "id")
+            if not (owns(actor, event.user_id) or can_edit(actor, budget)):
+                raise forbidden(f"You may not acknowledge alert {alert_id}: only its budget's owner and editors may", "id")
+            return await uow.alerts.acknowledge(alert_id, self.clock())
 
-    async def replay(self, user_id: str, budget_id: str | None, since_id: str) -> list[AlertEvent]:
+    async def replay(self, actor: Actor, user_id: str | None, budget_id: str | None, since_id: str) -> list[AlertEvent]:
         """Alerts for the filter raised after ``since_id``, oldest first."""
+        user = require_user(actor, user_id, "userId")
         async with self.uow() as uow:
             since = await uow.alerts.get(since_id)
             if since is None:
                 raise not_found(f"Alert with ID {since_id} not found: pass the id of an alert you received", "since")
-            return await uow.alerts.after(since.seq, user_id, budget_id, REPLAY_MAX)
+            return await uow.alerts.after(since.seq, user, budget_id, REPLAY_MAX)

@@ -26,7 +26,7 @@ async def raise_for(uow: UnitOfWork, keys: Iterable[tuple[Budget, int]], now: da
     figures = await progress_in(uow, [(b, k, None) for b, k in keys], now)
     stamp = naive(now).replace(tzinfo=timezone.utc)
     events = [
-        AlertEvent.raised(a, budget.user_id, p.period_start, stamp)
+        AlertEvent.raised(a, budget.user_id, p.period_start, stamp, frozenset(m.user_id for m in budget.members))
         for (budget, _), p in zip(keys, figures)
         for a in alerts.evaluate(p, budget.thresholds, budget.name, naive(now))
     ]
@@ -36,18 +36,20 @@ async def raise_for(uow: UnitOfWork, keys: Iterable[tuple[Budget, int]], now: da
 
 
 async def after_spending(uow: UnitOfWork, written: Sequence[Transaction], now: datetime) -> list[AlertEvent]:
-    """The budgets counting these transactions, in the periods they fall in (and the
-    current period of rollover budgets, whose carry they change)."""
+    """The budgets counting these transactions (their owners' and, for HOUSEHOLD budgets,
+    their members'), in the periods they fall in (and the current period of rollover
+    budgets, whose carry they change)."""
     touched: dict[str, set] = defaultdict(set)
     for t in written:
         touched[t.user_id].add((t.category_key, t.currency, t.occurred_at))
-    budgets = await uow.budgets.owned_by(list(touched), for_update=True)
+    budgets = await uow.budgets.counting_spending_of(list(touched), for_update=True)
     keys = []
     for b in budgets:
         mine = {c.key for c in b.limits}
         anchor = periods.anchor_of(b.start_date)
         current = periods.index_at(anchor, b.period, naive(now))
-        for key, currency, at in touched[b.user_id]:
+        spent = set().union(*(touched[u] for u in b.spender_ids & touched.keys()))
+        for key, currency, at in spent:
             if key in mine and currency == b.currency:
                 k = periods.index_at(anchor, b.period, at)
                 keys.append((b, k))

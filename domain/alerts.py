@@ -76,9 +76,18 @@ class AlertEvent:
     remaining_amount: Decimal
     timestamp: datetime
     acknowledged_at: datetime | None = None
+    # The budget's members besides its owner (``user_id``): they receive it too.
+    audience: frozenset[str] = frozenset()
+
+    @property
+    def recipients(self) -> frozenset[str]:
+        """Everyone it is delivered to (subscriptions, webhooks): the owner and the members."""
+        return self.audience | {self.user_id}
 
     @classmethod
-    def raised(cls, alert: Alert, user_id: str, period_start: datetime, now: datetime) -> "AlertEvent":
+    def raised(
+        cls, alert: Alert, user_id: str, period_start: datetime, now: datetime, audience: frozenset[str] = frozenset()
+    ) -> "AlertEvent":
         from .models import new_id
 
         return cls(
@@ -96,6 +105,7 @@ class AlertEvent:
             budgeted_amount=alert.budgeted_amount,
             remaining_amount=alert.remaining_amount,
             timestamp=now,
+            audience=audience,
         )
 
     def payload(self) -> dict:

@@ -54,3 +54,11 @@ def not_found(message: str, *field: str) -> BudgetError:
 
 def conflict(message: str, *field: str) -> BudgetError:
     return BudgetError(ErrorCode.CONFLICT, message, field or None)
+
+
+def forbidden(message: str, *field: str) -> BudgetError:
+    return BudgetError(ErrorCode.FORBIDDEN, message, field or None)
+
+
+def unauthenticated(message: str) -> BudgetError:
+    return BudgetError(ErrorCode.UNAUTHENTICATED, message)

@@ -14,8 +14,10 @@ __all__ = [
     "AlertThresholds",
     "Budget",
     "BudgetPeriod",
+    "BudgetMember",
     "BudgetType",
     "CategoryLimit",
+    "MemberRole",
     "RolloverMode",
     "Transaction",
     "category_key",
@@ -36,6 +38,20 @@ class RolloverMode(str, Enum):
     NONE = "none"  # every period starts from its limit
     UNUSED = "unused"  # unused amount carries forward; overspending is forgiven
     FULL = "full"  # unused amount and overspending both carry (envelope / YNAB)
+
+
+class MemberRole(str, Enum):
+    """What a user a budget is shared with may do (the owner may do everything)."""
+
+    VIEWER = "viewer"  # read the budget, its progress and its alerts
+    EDITOR = "editor"  # ... and update it
+
+
+@dataclass(frozen=True)
+class BudgetMember:
+    user_id: str
+    role: MemberRole
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -77,6 +93,7 @@ class Budget:
     updated_at: datetime
     thresholds: AlertThresholds = field(default_factory=AlertThresholds)
     version: int = 1
+    members: tuple[BudgetMember, ...] = ()  # users it is shared with, oldest first; not the owner
 
     @property
     def categories(self) -> dict[str, Decimal]:
@@ -90,6 +107,13 @@ class Budget:
     @property
     def rollover_enabled(self) -> bool:
         return self.rollover_mode is not RolloverMode.NONE
+
+    @property
+    def spender_ids(self) -> frozenset[str]:
+        """Whose transactions it counts: its owner's, and a HOUSEHOLD budget's members' too."""
+        if self.type is BudgetType.HOUSEHOLD:
+            return frozenset({self.user_id, *(m.user_id for m in self.members)})
+        return frozenset({self.user_id})
 
 
 def new_id(prefix: str) -> str:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Generic, Protocol, Sequence, TypeVar
 
 from .alerts import AlertEvent
-from .models import Budget, BudgetType, Transaction
+from .models import Budget, BudgetType, MemberRole, Transaction
 from .templates import Template
 from .webhooks import Delivery, Webhook
 
@@ -26,17 +26,34 @@ class Page(Generic[T]):
 
 
 class BudgetRepository(Protocol):
+    """Budgets come with their members (``Budget.members``), loaded in the same batched way
+    as their categories: a page of budgets costs the same statements whatever its size."""
+
     async def add(self, budget: Budget) -> None: ...
 
     async def get(self, budget_id: str, *, for_update: bool = False) -> Budget | None: ...
 
     async def get_many(self, budget_ids: Sequence[str]) -> dict[str, Budget]: ...
 
-    async def owned_by(self, user_ids: Sequence[str], *, for_update: bool = False) -> list[Budget]: ...
+    async def counting_spending_of(self, user_ids: Sequence[str], *, for_update: bool = False) -> list[Budget]:
+        """Budgets whose spending these users' transactions count in: their own, and
+        HOUSEHOLD budgets they are members of (``Budget.spender_ids``)."""
+        ...
 
     async def page_for_user(
-        self, user_id: str, type: BudgetType | None, first: int, after: str | None
-    ) -> Page[Budget]: ...
+        self, user_id: str, type: BudgetType | None, first: int, after: str | None, shared: bool | None = None
+    ) -> Page[Budget]:
+        """The user's own budgets and those shared with them (``shared``: None both,
+        False own only, True shared only), newest first."""
+        ...
+
+    async def set_member(self, budget_id: str, user_id: str, role: MemberRole, at: datetime) -> Budget:
+        """Add a member, or change their role; the budget as it is now."""
+        ...
+
+    async def remove_member(self, budget_id: str, user_id: str) -> Budget | None:
+        """The budget without that member, or None if they were not one."""
+        ...
 
     async def save(self, budget: Budget, *, expected_version: int) -> bool:
         """Write ``budget`` if the stored version is ``expected_version``; False if stale."""
@@ -140,15 +157,24 @@ class AlertRepository(Protocol):
 
     async def acknowledge(self, alert_id: str, at: datetime) -> AlertEvent | None: ...
 
-    async def by_seqs(self, seqs: Sequence[int]) -> list[AlertEvent]: ...
+    async def by_seqs(self, seqs: Sequence[int]) -> list[AlertEvent]:
+        """With ``audience`` loaded: who receives each (the budget's members now)."""
+        ...
 
-    async def after(self, seq: int, user_id: str | None, budget_id: str | None, limit: int) -> list[AlertEvent]: ...
+    async def after(self, seq: int, user_id: str, budget_id: str | None, limit: int) -> list[AlertEvent]:
+        """Alerts the user may read (see ``page``) raised after ``seq``, oldest first."""
+        ...
 
-    async def raised_since(self, moment: datetime) -> list[AlertEvent]: ...
+    async def raised_since(self, moment: datetime) -> list[AlertEvent]:
+        """With ``audience`` loaded, as ``by_seqs``."""
+        ...
 
     async def page(
         self, user_id: str, budget_id: str | None, unacknowledged_only: bool, first: int, after: str | None
-    ) -> Page[AlertEvent]: ...
+    ) -> Page[AlertEvent]:
+        """Alerts the user may read, newest first: those of their own budgets and of
+        budgets shared with them."""
+        ...
 
 
 class WebhookRepository(Protocol):

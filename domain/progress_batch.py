@@ -42,7 +42,7 @@ def _plan(budget: Budget, k: int) -> tuple[SpendingQuery, int]:
     anchor = periods.anchor_of(budget.start_date)
     first = progress.first_period_needed(budget, k)
     query = SpendingQuery(
-        user_ids=frozenset({budget.user_id}),
+        user_ids=budget.spender_ids,
         category_keys=frozenset(c.key for c in budget.limits),
         start=periods.period_start(anchor, budget.period, first).date(),
         end=periods.period_start(anchor, budget.period, k + 1).date(),

@@ -1,4 +1,8 @@
-"""Use cases: what a client can do with budgets. Framework-free; storage via ports."""
+"""Use cases: what a client can do with budgets. Framework-free; storage via ports.
+
+Every method takes the caller (:class:`domain.access.Actor`) first and applies the
+rules of :mod:`domain.access` before touching anything.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +11,25 @@ from datetime import datetime
 from typing import Any, Callable, Mapping
 
 from . import alerting, money, periods, validation as v
+from .access import Actor, can_admin, can_edit, can_read, require_budget, require_user
 from .errors import conflict, not_found, validation
-from .models import AlertThresholds, Budget, BudgetPeriod, BudgetType, CategoryLimit, RolloverMode, new_id, utcnow
+from .models import (
+    AlertThresholds,
+    Budget,
+    BudgetPeriod,
+    BudgetType,
+    CategoryLimit,
+    MemberRole,
+    RolloverMode,
+    new_id,
+    utcnow,
+)
 from .ports import Page, UnitOfWorkFactory
 
 PAGE_MAX = 500
 UPDATABLE = frozenset(
     {"name", "type", "period", "categories", "start_date", "rollover_enabled", "rollover_mode", "currency", "thresholds"}
 )
-
-
-def budget_not_found(budget_id: str) -> Exception:
-    return not_found(f"Budget with ID {budget_id} not found", "id")
 
 
 def _rollover(mode: Any, enabled: Any, field_prefix: tuple[str, ...] = ()) -> RolloverMode | None:
@@ -44,34 +55,44 @@ class BudgetService:
         self.clock = clock
 
     # -- reads -----------------------------------------------------------------
-    async def find_budget(self, budget_id: str) -> Budget | None:
+    async def find_budget(self, actor: Actor, budget_id: str) -> Budget | None:
+        """The budget, or None when there is none or the caller may not read it."""
         async with self.uow() as uow:
-            return await uow.budgets.get(budget_id)
+            budget = await uow.budgets.get(budget_id)
+        return budget if budget is not None and can_read(actor, budget) else None
 
-    async def get_budget(self, budget_id: str) -> Budget:
-        budget = await self.find_budget(budget_id)
-        if budget is None:
-            raise budget_not_found(budget_id)
-        return budget
+    async def get_budget(self, actor: Actor, budget_id: str) -> Budget:
+        async with self.uow() as uow:
+            return require_budget(actor, budget_id, await uow.budgets.get(budget_id))
 
     async def list_budgets(
-        self, user_id: str, type: BudgetType | str | None = None, first: int = 50, after: str | None = None
+        self,
+        actor: Actor,
+        user_id: str | None,
+        type: BudgetType | str | None = None,
+        first: int = 50,
+        after: str | None = None,
+        shared: bool | None = None,
     ) -> Page[Budget]:
-        user = v.user_id(user_id, "userId")
+        """The user's budgets, newest first: their own and those shared with them
+        (``shared``: None both, False only their own, True only those shared with them)."""
+        user = require_user(actor, user_id, "userId")
         kind = v.budget_type(type, "type") if type is not None else None
         if not isinstance(first, int) or first < 0:
             raise validation("first must be a non-negative integer", "first")
         if first > PAGE_MAX:
             raise validation(f"first must be at most {PAGE_MAX} (got {first})", "first")
         async with self.uow() as uow:
-            return await uow.budgets.page_for_user(user, kind, first, after)
+            return await uow.budgets.page_for_user(user, kind, first, after, shared)
 
-    async def get_budgets(self, user_id: str, type: BudgetType | str | None = None) -> list[Budget]:
+    async def get_budgets(
+        self, actor: Actor, user_id: str | None, type: BudgetType | str | None = None
+    ) -> list[Budget]:
         """Every budget of a user, newest first (the spec's ``get_budgets``)."""
         result: list[Budget] = []
         after = None
         while True:
-            page = await self.list_budgets(user_id, type, PAGE_MAX, after)
+            page = await self.list_budgets(actor, user_id, type, PAGE_MAX, after)
             result.extend(b for _, b in page.items)
             if not page.has_next:
                 return result
@@ -80,8 +101,9 @@ class BudgetService:
     # -- writes ----------------------------------------------------------------
     async def create_budget(
         self,
+        actor: Actor,
         *,
-        user_id: str,
+        user_id: str | None,
         name: str,
         type: BudgetType | str,
         period: BudgetPeriod | str,
@@ -93,7 +115,7 @@ class BudgetService:
         thresholds: AlertThresholds | Mapping[str, Any] | None = None,
     ) -> Budget:
         p = v.Problems()
-        user = p.attempt(v.user_id, user_id, "userId")
+        user = p.attempt(require_user, actor, user_id, "userId")
         clean_name = p.attempt(v.budget_name, name, "name")
         kind = p.attempt(v.budget_type, type, "type")
         per = p.attempt(v.budget_period, period, "period")
@@ -131,10 +153,11 @@ class BudgetService:
         return budget
 
     async def update_budget(
-        self, budget_id: str, updates: Mapping[str, Any], *, expected_version: int | None = None
+        self, actor: Actor, budget_id: str, updates: Mapping[str, Any], *, expected_version: int | None = None
     ) -> Budget:
-        """Partial update. ``None`` values count as not given. Changing ``period`` or
-        ``start_date`` recomputes ``end_date``; ``updated_at`` moves, ``created_at`` stays."""
+        """Partial update (the owner and EDITOR members). ``None`` values count as not
+        given. Changing ``period`` or ``start_date`` recomputes ``end_date``;
+        ``updated_at`` moves, ``created_at`` stays."""
         given = {k: val for k, val in dict(updates or {}).items() if val is not None}
         unknown = sorted(set(given) - UPDATABLE)
         if unknown:
@@ -142,9 +165,7 @@ class BudgetService:
         if not given:
             raise validation("No updates provided")
         async with self.uow(write=True) as uow:
-            current = await uow.budgets.get(budget_id, for_update=True)
-            if current is None:
-                raise budget_not_found(budget_id)
+            current = require_budget(actor, budget_id, await uow.budgets.get(budget_id, for_update=True), can_edit)
             if expected_version is not None and expected_version != current.version:
                 raise conflict(
                     f"Budget {budget_id} was changed by someone else (version {current.version}, "
@@ -201,7 +222,39 @@ class BudgetService:
             version=b.version + 1,
         )
 
-    async def delete_budget(self, budget_id: str) -> None:
+    async def delete_budget(self, actor: Actor, budget_id: str) -> None:
         async with self.uow(write=True) as uow:
-            if not await uow.budgets.delete(budget_id):
-                raise budget_not_found(budget_id)
+            require_budget(actor, budget_id, await uow.budgets.get(budget_id, for_update=True), can_admin)
+            await uow.budgets.delete(budget_id)
+
+    # -- sharing ---------------------------------------------------------------
+    async def share_budget(
+        self, actor: Actor, budget_id: str, user_id: str, role: MemberRole | str
+    ) -> Budget:
+        """Share a budget with a user as VIEWER or EDITOR (owner only); sharing again
+        changes the role. A HOUSEHOLD budget then counts the member's spending too, so
+        its alerts are evaluated at once."""
+        p = v.Problems()
+        member = p.attempt(v.user_id, user_id, "userId")
+        kind = p.attempt(v.enum_value, MemberRole, role, "role")
+        p.check()
+        async with self.uow(write=True) as uow:
+            budget = require_budget(
+                actor, budget_id, await uow.budgets.get(budget_id, for_update=True), can_admin, "budgetId"
+            )
+            if member == budget.user_id:
+                raise validation(f"{member} owns budget {budget_id}: it cannot be shared with its owner", "userId")
+            shared = await uow.budgets.set_member(budget_id, member, kind, self.clock())
+            if shared.spender_ids != budget.spender_ids:
+                await alerting.after_budget_change(uow, shared, self.clock())
+            return shared
+
+    async def unshare_budget(self, actor: Actor, budget_id: str, user_id: str) -> Budget:
+        """Stop sharing a budget with a user (owner only): they no longer see it."""
+        member = v.user_id(user_id, "userId")
+        async with self.uow(write=True) as uow:
+            require_budget(actor, budget_id, await uow.budgets.get(budget_id, for_update=True), can_admin, "budgetId")
+            unshared = await uow.budgets.remove_member(budget_id, member)
+            if unshared is None:
+                raise not_found(f"Budget {budget_id} is not shared with {member}", "userId")
+            return unshared

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable, Sequence
 
-from . import alerting, periods, transactions, validation as v
+from . import alerting, periods, transactions
+from .access import Actor, owns, require_user
 from .errors import not_found, validation
 from .models import Budget, Transaction, category_key, utcnow
 from .ports import Page, UnitOfWork, UnitOfWorkFactory
@@ -26,14 +27,16 @@ class SpendingService:
         return naive(self.clock())
 
     # -- transactions ------------------------------------------------------------
-    async def record(self, data: transactions.TransactionInput) -> tuple[Transaction, bool]:
+    async def record(self, actor: Actor, data: transactions.TransactionInput) -> tuple[Transaction, bool]:
         """Store one transaction; ``(stored, created)``: ``created`` is False when the
         same externalId was already recorded for the user (nothing is counted twice)."""
-        return (await self._write([transactions.build(data, self.clock())]))[0]
+        return (await self._write([transactions.build(actor, data, self.clock())]))[0]
 
-    async def record_many(self, items: Sequence[transactions.TransactionInput]) -> list[tuple[Transaction, bool]]:
+    async def record_many(
+        self, actor: Actor, items: Sequence[transactions.TransactionInput]
+    ) -> list[tuple[Transaction, bool]]:
         """All or nothing: any invalid item rejects the whole batch."""
-        return await self._write(transactions.build_batch(list(items), self.clock()))
+        return await self._write(transactions.build_batch(actor, list(items), self.clock()))
 
     async def _write(self, built: list[Transaction]) -> list[tuple[Transaction, bool]]:
         async with self.uow(write=True) as uow:
@@ -41,29 +44,33 @@ class SpendingService:
             await alerting.after_spending(uow, [t for t, created in stored if created], self.clock())
             return stored
 
-    async def delete(self, transaction_id: str) -> Transaction:
+    async def delete(self, actor: Actor, transaction_id: str) -> Transaction:
         async with self.uow(write=True) as uow:
+            found = await uow.spending.get(transaction_id)
+            if found is None or not owns(actor, found.user_id):
+                raise not_found(f"Transaction with ID {transaction_id} not found", "id")
             removed = await uow.spending.delete(transaction_id)
-            if removed is not None:
-                await alerting.after_spending(uow, [removed], self.clock())
-        if removed is None:
-            raise not_found(f"Transaction with ID {transaction_id} not found", "id")
+            if removed is None:  # deleted concurrently
+                raise not_found(f"Transaction with ID {transaction_id} not found", "id")
+            await alerting.after_spending(uow, [removed], self.clock())
         return removed
 
-    async def get(self, transaction_id: str) -> Transaction | None:
+    async def get(self, actor: Actor, transaction_id: str) -> Transaction | None:
         async with self.uow() as uow:
-            return await uow.spending.get(transaction_id)
+            found = await uow.spending.get(transaction_id)
+        return found if found is not None and owns(actor, found.user_id) else None
 
     async def list(
         self,
-        user_id: str,
+        actor: Actor,
+        user_id: str | None,
         category: str | None = None,
         start: datetime | None = None,
         end: datetime | None = None,
         first: int = 50,
         after: str | None = None,
     ) -> Page[Transaction]:
-        user = v.user_id(user_id, "userId")
+        user = require_user(actor, user_id, "userId")
         if not isinstance(first, int) or not 0 <= first <= PAGE_MAX:
             raise validation(f"first must be between 0 and {PAGE_MAX} (got {first})", "first")
         start = transactions.naive_utc(start, "from") if start is not None else None

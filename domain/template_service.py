@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
 from . import periods, template_rules as rules, validation as v
+from .access import Actor, optional_user, require_user
 from .builtin_templates import BUILTINS
 from .errors import BudgetError, conflict, not_found, validation
 from .models import Budget, BudgetPeriod, BudgetType
@@ -25,45 +26,48 @@ class TemplateService:
         self.clock = budgets.clock
 
     # -- reads -----------------------------------------------------------------
-    async def list_templates(self, user_id: str | None = None) -> list[Template]:
-        """The built-ins, then (given a user) that user's own templates, oldest first."""
+    async def list_templates(self, actor: Actor, user_id: str | None = None) -> list[Template]:
+        """The built-ins, then (given a user, or the viewer) that user's own templates, oldest first."""
         builtins = list(BUILTINS.values())
-        if user_id is None:
+        user = optional_user(actor, user_id, "userId")
+        if user is None:
             return builtins
-        user = v.user_id(user_id, "userId")
         async with self.uow() as uow:
             return builtins + await uow.templates.list_for_user(user)
 
-    async def find_template(self, key: str, user_id: str | None = None) -> Template | None:
-        """A built-in by key, else (given a user) that user's template, else None."""
+    async def find_template(self, actor: Actor, key: str, user_id: str | None = None) -> Template | None:
+        """A built-in by key, else (given a user, or the viewer) that user's template, else None."""
         if key in BUILTINS:
             return BUILTINS[key]
-        if user_id is None:
+        user = optional_user(actor, user_id, "userId")
+        if user is None:
             return None
-        user = v.user_id(user_id, "userId")
         async with self.uow() as uow:
             return await uow.templates.get(user, key)
 
-    async def get_template(self, key: str, user_id: str | None = None, *, field: str = "key") -> Template:
+    async def get_template(
+        self, actor: Actor, key: str, user_id: str | None = None, *, field: str = "key"
+    ) -> Template:
         """Like :meth:`find_template`; NOT_FOUND, listing the valid keys, when there is none."""
-        found = await self.find_template(key, user_id)
+        found = await self.find_template(actor, key, user_id)
         if found is None:
-            valid = ", ".join(t.key for t in await self.list_templates(user_id))
+            valid = ", ".join(t.key for t in await self.list_templates(actor, user_id))
             raise not_found(f"Template {key!r} not found: valid keys are {valid}", field)
         return found
 
     async def preview_template(
-        self, key: str, total_income: Any, currency: str | None = None, user_id: str | None = None
+        self, actor: Actor, key: str, total_income: Any, currency: str | None = None, user_id: str | None = None
     ) -> list[tuple[str, Decimal]]:
         """The allocation ``apply_template`` would make, without storing anything."""
-        template, currency, income = await self._plan(key, user_id, total_income, currency, "key")
+        template, currency, income = await self._plan(actor, key, user_id, total_income, currency, "key")
         return allocate_template(template, income, currency)
 
     # -- writes ----------------------------------------------------------------
     async def apply_template(
         self,
+        actor: Actor,
         *,
-        user_id: str,
+        user_id: str | None,
         template_key: str,
         total_income: Any,
         budget_name: str | None = None,
@@ -78,11 +82,11 @@ class TemplateService:
         Defaults: type and period from the template; start the first day of the current
         period; name ``"<template name> - <Month YYYY>"`` of the start date."""
         p = v.Problems()
-        user = p.attempt(v.user_id, user_id, "userId")
+        user = p.attempt(require_user, actor, user_id, "userId")
         planned = None
         if user is not None:
             try:
-                planned = await self._plan(template_key, user, total_income, currency, "templateKey")
+                planned = await self._plan(actor, template_key, user, total_income, currency, "templateKey")
             except BudgetError as exc:
                 p.add(exc)
         per = p.attempt(v.budget_period, period, "period") if period is not None else None
@@ -93,6 +97,7 @@ class TemplateService:
         per = per or template.period
         start = start or periods.calendar_start(per, self.clock())
         return await self.budgets.create_budget(
+            actor,
             user_id=user,
             name=name or f"{template.name} - {start:%B %Y}",
             type=type if type is not None else template.type,
@@ -105,8 +110,9 @@ class TemplateService:
 
     async def create_template(
         self,
+        actor: Actor,
         *,
-        user_id: str,
+        user_id: str | None,
         key: str,
         name: str,
         categories: Iterable[Mapping[str, Any]],
@@ -124,7 +130,7 @@ class TemplateService:
             type=p.attempt(v.budget_type, type, "type"),
             period=p.attempt(v.budget_period, period, "period"),
             categories=p.attempt(rules.categories, categories, "categories"),
-            owner=p.attempt(v.user_id, user_id, "userId"),
+            owner=p.attempt(require_user, actor, user_id, "userId"),
             created_at=self.clock(),
         )
         p.check()
@@ -133,9 +139,9 @@ class TemplateService:
                 raise conflict(f"You already have a template with key {template.key!r}", "key")
         return template
 
-    async def delete_template(self, user_id: str, key: str) -> None:
+    async def delete_template(self, actor: Actor, user_id: str | None, key: str) -> None:
         """Delete a user's own template; built-ins cannot be deleted."""
-        user = v.user_id(user_id, "userId")
+        user = require_user(actor, user_id, "userId")
         if key in BUILTINS:
             raise validation(f"Template {key!r} is built in and cannot be deleted", "key")
         async with self.uow(write=True) as uow:
@@ -143,12 +149,12 @@ class TemplateService:
                 raise not_found(f"You have no template with key {key!r}", "key")
 
     async def _plan(
-        self, key: str, user_id: str | None, total_income: Any, currency: str | None, key_field: str
+        self, actor: Actor, key: str, user_id: str | None, total_income: Any, currency: str | None, key_field: str
     ) -> tuple[Template, str, Decimal]:
         """The template, the currency and the income, with all their problems reported together."""
         p = v.Problems()
         try:
-            template = await self.get_template(key, user_id, field=key_field)
+            template = await self.get_template(actor, key, user_id, field=key_field)
         except BudgetError as exc:
             p.add(exc)
         checked = p.attempt(check_income, total_income, currency)

@@ -8,9 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from . import money
+from .access import Actor, require_user
 from .errors import validation
 from .models import Transaction, new_id
-from .validation import CATEGORY_NAME_MAX, Problems, user_id as check_user_id
+from .validation import CATEGORY_NAME_MAX, Problems
 
 DESCRIPTION_MAX = 1000
 EXTERNAL_ID_MAX = 200
@@ -19,7 +20,7 @@ BATCH_MAX = 1000
 
 @dataclass(frozen=True)
 class TransactionInput:
-    user_id: str
+    user_id: str | None
     category: str
     amount: Any
     currency: str | None = None
@@ -53,10 +54,10 @@ def category_name(value: Any, *field: str) -> str:
     return name
 
 
-def build(data: TransactionInput, now: datetime, *path: str) -> Transaction:
-    """Validate one input; raise every problem at once with its field path."""
+def build(actor: Actor, data: TransactionInput, now: datetime, *path: str) -> Transaction:
+    """Validate one input for ``actor``; raise every problem at once with its field path."""
     p = Problems()
-    user = p.attempt(check_user_id, data.user_id, *path, "userId")
+    user = p.attempt(require_user, actor, data.user_id, *path, "userId")
     category = p.attempt(category_name, data.category, *path, "category")
     currency = p.attempt(money.normalize_currency, data.currency or money.DEFAULT_CURRENCY, *path, "currency")
     amount = p.attempt(
@@ -91,13 +92,13 @@ def build(data: TransactionInput, now: datetime, *path: str) -> Transaction:
     )
 
 
-def build_batch(items: list[TransactionInput], now: datetime) -> list[Transaction]:
+def build_batch(actor: Actor, items: list[TransactionInput], now: datetime) -> list[Transaction]:
     if len(items) > BATCH_MAX:
         raise validation(f"A batch holds at most {BATCH_MAX} transactions (got {len(items)})", "inputs")
     if not items:
         raise validation("A batch needs at least one transaction", "inputs")
     p = Problems()
-    built = [p.attempt(build, item, now, "inputs", str(i)) for i, item in enumerate(items)]
+    built = [p.attempt(build, actor, item, now, "inputs", str(i)) for i, item in enumerate(items)]
     p.check()
     return built
 

@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import Any, Callable, Sequence
 
 from . import service, webhooks
+from .access import Actor, owns, require_user
 from .alerts import AlertEvent
 from .errors import not_found, validation
 from .models import utcnow
 from .ports import Page, UnitOfWork, UnitOfWorkFactory
-from .validation import user_id as check_user_id
+from .validation import Problems
 from .webhooks import Delivery, Webhook
 
 
@@ -20,12 +21,13 @@ def webhook_not_found(webhook_id: str, field: str = "id") -> Exception:
 
 
 async def enqueue(uow: UnitOfWork, events: Sequence[AlertEvent], now: datetime) -> None:
-    """Queue each new alert for each of its owner's webhooks, in the caller's transaction:
+    """Queue each new alert for each webhook of its recipients (owner and members), in
+    the caller's transaction:
     a delivery exists exactly when its alert committed. Webhooks registered later do not
     get earlier alerts."""
     if not events:
         return
-    hooks = await uow.webhooks.for_users(sorted({e.user_id for e in events}))
+    hooks = await uow.webhooks.for_users(sorted(set().union(*(e.recipients for e in events))))
     if hooks:
         await uow.webhooks.add_deliveries(webhooks.pending_deliveries(events, hooks, now))
 
@@ -35,28 +37,33 @@ class WebhookService:
         self.uow = uow
         self.clock = clock
 
-    async def register(self, user_id: Any, url: Any, secret: Any) -> Webhook:
-        hook = webhooks.new_webhook(user_id, url, secret, self.clock())
+    async def register(self, actor: Actor, user_id: str | None, url: Any, secret: Any) -> Webhook:
+        p = Problems()
+        user = p.attempt(require_user, actor, user_id, "userId")
+        hook = p.attempt(webhooks.new_webhook, user or "", url, secret, self.clock())
+        p.check()
         async with self.uow(write=True) as uow:
             webhooks.check_room(await uow.webhooks.count_for_user(hook.user_id))
             await uow.webhooks.add(hook)
         return hook
 
-    async def list(self, user_id: Any) -> list[Webhook]:
-        user = check_user_id(user_id, "userId")
+    async def list(self, actor: Actor, user_id: str | None) -> list[Webhook]:
+        user = require_user(actor, user_id, "userId")
         async with self.uow() as uow:
             return await uow.webhooks.list_for_user(user)
 
-    async def delete(self, webhook_id: str) -> None:
+    async def delete(self, actor: Actor, webhook_id: str) -> None:
         """Stops deliveries to it: pending ones are dropped with its delivery log."""
         async with self.uow(write=True) as uow:
-            if not await uow.webhooks.delete(webhook_id):
+            hook = await uow.webhooks.get(webhook_id)
+            if hook is None or not owns(actor, hook.user_id) or not await uow.webhooks.delete(webhook_id):
                 raise webhook_not_found(webhook_id)
 
-    async def deliveries(self, webhook_id: str, first: int = 50, after: str | None = None) -> Page[Delivery]:
+    async def deliveries(self, actor: Actor, webhook_id: str, first: int = 50, after: str | None = None) -> Page[Delivery]:
         if not isinstance(first, int) or not 0 <= first <= service.PAGE_MAX:
             raise validation(f"first must be between 0 and {service.PAGE_MAX} (got {first})", "first")
         async with self.uow() as uow:
-            if await uow.webhooks.get(webhook_id) is None:
+            hook = await uow.webhooks.get(webhook_id)
+            if hook is None or not owns(actor, hook.user_id):
                 raise webhook_not_found(webhook_id, "webhookId")
             return await uow.webhooks.deliveries(webhook_id, first, after)

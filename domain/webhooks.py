@@ -107,14 +107,14 @@ def secret(value: Any, *field: str) -> str:
     return value
 
 
-def new_webhook(user_id: Any, url_value: Any, secret_value: Any, now: datetime) -> Webhook:
-    """A webhook from registration input; every problem is reported at once."""
+def new_webhook(user_id: str, url_value: Any, secret_value: Any, now: datetime) -> Webhook:
+    """A webhook from registration input for an already checked user; every problem is
+    reported at once."""
     p = v.Problems()
-    user = p.attempt(v.user_id, user_id, "userId")
     clean_url = p.attempt(url, url_value, "url")
     key = p.attempt(secret, secret_value, "secret")
     p.check()
-    return Webhook(id=new_id("whk"), user_id=user, url=clean_url, secret=key, created_at=now)
+    return Webhook(id=new_id("whk"), user_id=user_id, url=clean_url, secret=key, created_at=now)
 
 
 def check_room(existing: int) -> None:
@@ -126,7 +126,8 @@ def check_room(existing: int) -> None:
 
 # -- fan-out ---------------------------------------------------------------------------
 def pending_deliveries(events: Sequence[AlertEvent], hooks: Iterable[Webhook], now: datetime) -> list[Delivery]:
-    """A delivery, due now, of each new alert to each webhook of the alert's owner."""
+    """A delivery, due now, of each new alert to each webhook of its recipients (the
+    budget's owner and, for a shared budget, its members)."""
     by_user: dict[str, list[Webhook]] = {}
     for hook in hooks:
         by_user.setdefault(hook.user_id, []).append(hook)
@@ -143,7 +144,8 @@ def pending_deliveries(events: Sequence[AlertEvent], hooks: Iterable[Webhook], n
             alert_id=event.id,
         )
         for event in events
-        for hook in by_user.get(event.user_id, ())
+        for recipient in sorted(event.recipients)
+        for hook in by_user.get(recipient, ())
     ]
 
 

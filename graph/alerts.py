@@ -6,8 +6,8 @@ from typing import AsyncGenerator
 
 import strawberry
 
+from domain.access import require_user
 from domain.errors import BudgetError
-from domain.validation import user_id as check_user_id
 
 from .context import Info
 from .errors import UserError, user_errors
@@ -23,28 +23,31 @@ class AcknowledgeAlertPayload:
 
 @strawberry.type
 class AlertQueries:
-    @strawberry.field(description="A user's alerts, newest first.")
+    @strawberry.field(
+        description="A user's alerts (default: the viewer's), newest first: those of their budgets and of budgets "
+        "shared with them."
+    )
     async def alerts(
         self,
         info: Info,
-        user_id: str,
+        user_id: str | None = None,
         budget_id: strawberry.ID | None = None,
         unacknowledged_only: bool = False,
         first: int = 50,
         after: str | None = None,
     ) -> AlertConnection:
         page = await info.context.alerts.list(
-            user_id, str(budget_id) if budget_id else None, unacknowledged_only, first, after
+            info.context.actor, user_id, str(budget_id) if budget_id else None, unacknowledged_only, first, after
         )
         return connection_from_page(AlertConnection, page, BudgetAlert.from_domain)
 
 
 @strawberry.type
 class AlertMutations:
-    @strawberry.mutation(description="Mark an alert as seen.")
+    @strawberry.mutation(description="Mark an alert as seen (its budget's owner and EDITOR members).")
     async def acknowledge_alert(self, info: Info, id: strawberry.ID) -> AcknowledgeAlertPayload:
         try:
-            event = await info.context.alerts.acknowledge(str(id))
+            event = await info.context.alerts.acknowledge(info.context.actor, str(id))
         except BudgetError as exc:
             return AcknowledgeAlertPayload(errors=user_errors(exc))
         return AcknowledgeAlertPayload(alert=BudgetAlert.from_domain(event))
@@ -53,26 +56,28 @@ class AlertMutations:
 @strawberry.type
 class AlertSubscriptions:
     @strawberry.subscription(
-        description="Every alert for the user (and budget, if given) raised after subscribing, in order. "
+        description="Every alert for the user (default: the viewer) raised after subscribing, in order: those of "
+        "their budgets and of budgets shared with them (and of one budget, if given). "
         "`since`: first replay stored alerts raised after that alert id, so a reconnecting client misses nothing."
     )
     async def budget_alerts(
         self,
         info: Info,
-        user_id: str,
+        user_id: str | None = None,
         budget_id: strawberry.ID | None = None,
         since: strawberry.ID | None = None,
     ) -> AsyncGenerator[BudgetAlert, None]:
-        user = check_user_id(user_id, "userId")
+        actor = info.context.actor
+        user = require_user(actor, user_id, "userId")
         budget = str(budget_id) if budget_id else None
         # Subscribe before replaying, so nothing raised in between is missed; skip repeats.
         live = info.context.services.hub.subscribe(
-            user, lambda e: e.user_id == user and (budget is None or e.budget_id == budget)
+            user, lambda e: user in e.recipients and (budget is None or e.budget_id == budget)
         )
         try:
             delivered: set[int] = set()
             if since:
-                for event in await info.context.alerts.replay(user, budget, str(since)):
+                for event in await info.context.alerts.replay(actor, user, budget, str(since)):
                     delivered.add(event.seq)
                     yield BudgetAlert.from_domain(event)
             async for event in live:

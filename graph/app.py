@@ -8,8 +8,10 @@ liveness on /healthz, readiness on /readyz.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,10 +24,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET
 
 from domain.alert_service import AlertService
+from domain.errors import BudgetError
 from domain.service import BudgetService
 from domain.spending import SpendingService
 from domain.template_service import TemplateService
@@ -37,6 +43,7 @@ from persistence.unit_of_work import SqlUnitOfWorkFactory
 from persistence.webhook_worker import WebhookWorker
 
 from . import rest
+from .auth import Authenticator, authenticator, unauthenticated_response
 from .context import Context, Services
 from .errors import error_response, http_code, http_exception
 from .lifecycle import Lifecycle
@@ -53,12 +60,36 @@ STATIC_DIR = HERE / "static"
 GRAPHIQL_PAGE = (HERE / "templates" / "graphiql.html").read_text(encoding="utf-8")
 
 
+NONE_MODE_WARNING = (
+    "authentication is off (BUDGETQL_AUTH=none): every userId argument is trusted, so anyone who can "
+    "reach this server can read and change every user's data. Use it on this machine only; "
+    "set BUDGETQL_AUTH=jwt to serve others."
+)
+
+
 class BudgetGraphQL(GraphQL):
+    """Strawberry's ASGI view, authenticating every operation before it runs: HTTP by
+    its bearer token (401, nothing executed, when that fails), a WebSocket by its
+    ``connection_init`` payload (closed with 4403 when that fails; anything sent
+    before a successful ``connection_init`` closes it with 4401, and so does its
+    token's expiry)."""
+
     graphql_transport_ws_handler_class = BudgetTransportWSHandler
 
-    def __init__(self, app_state: Any, graphql_schema: Any = None, **kwargs: Any):
+    def __init__(self, app_state: Any, auth: Authenticator, graphql_schema: Any = None, **kwargs: Any):
         super().__init__(graphql_schema or schema, **kwargs)
         self.app_state = app_state
+        self.auth = auth
+
+    async def run(self, request, context=UNSET, root_value=UNSET):
+        if not self.is_websocket_request(request) and not self.should_render_graphql_ide(
+            self.request_adapter_class(request)
+        ):
+            try:
+                request.state.actor = self.auth.from_header(request.headers.get("authorization"))
+            except BudgetError as exc:
+                return unauthenticated_response(exc)
+        return await super().run(request, context, root_value)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -74,7 +105,23 @@ class BudgetGraphQL(GraphQL):
         await response(scope, receive, send)
 
     async def get_context(self, request, response) -> Context:
-        return Context(services=self.app_state.services, request=request, response=response)
+        return Context(
+            services=self.app_state.services,
+            request=request,
+            response=response,
+            authenticated_as=getattr(request.state, "actor", None),
+        )
+
+    async def on_ws_connect(self, context: Context):
+        try:
+            context.authenticated_as, expires_at = self.auth.from_connection_params(context.connection_params)
+        except BudgetError as exc:
+            raise ConnectionRejectionError({"message": exc.message, "code": exc.code.value}) from None
+        if expires_at is not None:
+            asyncio.get_running_loop().call_later(
+                max(0.0, expires_at - time.time()), lambda: asyncio.ensure_future(_expire(context.response))
+            )
+        return UNSET
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Strawberry's own page loads GraphiQL from a CDN; ours from /static (works offline).
@@ -82,8 +129,17 @@ class BudgetGraphQL(GraphQL):
         return HTMLResponse(GRAPHIQL_PAGE.replace("{{STATIC}}", static))
 
 
+async def _expire(ws: WebSocket) -> None:
+    """Close a WebSocket whose token has expired, unless it is gone already."""
+    if ws.application_state is WebSocketState.CONNECTED:
+        with contextlib.suppress(Exception):
+            await ws.close(code=4401, reason="Token expired")
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
+    """Raises ``graph.auth.AuthConfigError`` for authentication settings that cannot work."""
     settings = settings or Settings.from_env()
+    auth = authenticator(settings.auth)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -112,7 +168,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if settings.webhook_worker:
             worker = WebhookWorker(engine, hub, settings.webhook_policy, poll_seconds=settings.webhook_poll_seconds)
             await worker.start()
-        log.info("budgetql ready on %s", engine.url.render_as_string(hide_password=True))
+        log.info("budgetql ready on %s (auth: %s)", engine.url.render_as_string(hide_password=True), auth.mode)
+        if auth.mode == "none":
+            log.warning(NONE_MODE_WARNING)
         try:
             yield
         finally:
@@ -145,6 +203,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     graphql = BudgetGraphQL(
         app.state,
+        auth,
         graphql_schema=build_schema(settings),
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
@@ -163,6 +222,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ]
     )
     app.state.settings = settings
+    app.state.auth = auth
     return app
 
 

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
 import logging
 import sys
 from pathlib import Path
 
 from persistence.database import create_engine, resolve_database_url
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -17,13 +27,30 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .app import create_app
+    from .auth import AuthConfigError
     from .logs import log_config
     from .serving import DrainingServer
     from .settings import Settings
 
     overrides = {} if args.shutdown_timeout is None else {"shutdown_timeout": args.shutdown_timeout}
     settings = Settings.from_env(args.database_url, **overrides)
-    app = create_app(settings)
+    if settings.auth.mode == "none" and not is_loopback(args.host):
+        if not args.insecure:
+            print(
+                f"budgetql: refusing to listen on {args.host} with authentication off (BUDGETQL_AUTH=none): "
+                "anyone who can reach it could read and change every user's data. Set BUDGETQL_AUTH=jwt "
+                "(see README, Authentication), listen on 127.0.0.1, or pass --insecure if you really mean it.",
+                file=sys.stderr,
+            )
+            return 2
+        logging.getLogger("budgetql").warning(
+            "--insecure: serving %s with authentication off; every userId argument is trusted", args.host
+        )
+    try:
+        app = create_app(settings)
+    except AuthConfigError as exc:
+        print(f"budgetql: {exc}", file=sys.stderr)
+        return 2
     config = uvicorn.Config(
         app,
         host=args.host,
@@ -83,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info")
     serve.add_argument(
         "--shutdown-timeout", type=float, help="seconds in-flight requests get after SIGTERM (default 30, or $BUDGETQL_SHUTDOWN_TIMEOUT)"
+    )
+    serve.add_argument(
+        "--insecure",
+        action="store_true",
+        help="with BUDGETQL_AUTH=none, listen on a non-loopback address anyway (everyone is trusted)",
     )
     serve.set_defaults(run=_serve)
 

@@ -1,4 +1,4 @@
-"""Per-request context: the services and this request's dataloaders."""
+"""Per-request context: the caller, the services and this request's dataloaders."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from typing import Any
 
 from strawberry.types import Info as _Info
 
+from domain.access import Actor
 from domain.alert_service import AlertService
+from domain.errors import unauthenticated
 from domain.service import BudgetService
 from domain.spending import SpendingService
-
 from domain.template_service import TemplateService
 from domain.webhook_service import WebhookService
 
@@ -23,6 +24,17 @@ class Context:
     request: Any = None
     response: Any = None
     loaders: dict[str, Any] = field(default_factory=dict)
+    # Set by the view once the caller is authenticated (HTTP: before the operation
+    # runs; WebSocket: on connection_init). ``connection_params`` is that payload.
+    authenticated_as: Actor | None = None
+    connection_params: dict[str, Any] | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """The caller, to pass as the first argument of every service method."""
+        if self.authenticated_as is None:  # never reached through the view: fail closed
+            raise unauthenticated("Authentication required")
+        return self.authenticated_as
 
     @property
     def budgets(self) -> BudgetService:

@@ -26,7 +26,7 @@ class AlertThresholdsInput:
 
 @strawberry.input
 class CreateBudgetInput:
-    user_id: str
+    user_id: str | None = strawberry.field(default=None, description="The owner; defaults to the viewer.")
     name: str
     type: BudgetTypeEnum
     period: BudgetPeriodEnum

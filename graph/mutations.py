@@ -30,6 +30,7 @@ class BudgetMutations:
     async def create_budget(self, info: Info, input: CreateBudgetInput) -> BudgetPayload:
         try:
             budget = await info.context.budgets.create_budget(
+                info.context.actor,
                 user_id=input.user_id,
                 name=input.name,
                 type=input.type,
@@ -45,7 +46,10 @@ class BudgetMutations:
             return BudgetPayload(errors=input_errors(exc))
         return BudgetPayload(budget=Budget.from_domain(budget))
 
-    @strawberry.mutation(description="Change some fields of a budget. Pass expectedVersion to fail with CONFLICT instead of overwriting a concurrent change.")
+    @strawberry.mutation(
+        description="Change some fields of a budget (its owner and EDITOR members). "
+        "Pass expectedVersion to fail with CONFLICT instead of overwriting a concurrent change."
+    )
     async def update_budget(
         self, info: Info, id: strawberry.ID, input: UpdateBudgetInput, expected_version: int | None = None
     ) -> BudgetPayload:
@@ -61,15 +65,17 @@ class BudgetMutations:
             "thresholds": thresholds_of(input.thresholds),
         }
         try:
-            budget = await info.context.budgets.update_budget(str(id), updates, expected_version=expected_version)
+            budget = await info.context.budgets.update_budget(
+                info.context.actor, str(id), updates, expected_version=expected_version
+            )
         except BudgetError as exc:
             return BudgetPayload(errors=input_errors(exc))
         return BudgetPayload(budget=Budget.from_domain(budget))
 
-    @strawberry.mutation(description="Delete a budget.")
+    @strawberry.mutation(description="Delete a budget (its owner only).")
     async def delete_budget(self, info: Info, id: strawberry.ID) -> DeleteBudgetPayload:
         try:
-            await info.context.budgets.delete_budget(str(id))
+            await info.context.budgets.delete_budget(info.context.actor, str(id))
         except BudgetError as exc:
             return DeleteBudgetPayload(errors=user_errors(exc))
         return DeleteBudgetPayload(deleted_id=id)

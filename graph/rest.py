@@ -8,6 +8,11 @@ Status codes: 201 created, 204 deleted; ``{"detail": "...", "code": "..."}`` wit
 domain rejects (``VALIDATION``, e.g. "No updates provided"), 404 for ``NOT_FOUND``, 409
 for ``CONFLICT``, and 422 for a request this layer cannot read: a body that is not a
 JSON object, a required field missing, a field of the wrong JSON type or unknown.
+
+Authentication and authorization are GraphQL's: 401 without a valid bearer token in
+``jwt`` mode; ``user_id`` defaults to the viewer there (and is required with
+authentication off); another user's budget is 404, a shared one 403 for what its
+member's role does not allow.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from domain.access import Actor
 from domain.errors import BudgetError, ErrorCode, ValidationFailed
 from domain.models import Budget
 from domain.service import BudgetService
@@ -69,7 +75,10 @@ def json_response(value: Any, status: int = 200) -> Response:
 
 def error_response(status: int, detail: str, code: str | None = None) -> Response:
     """The spec's ``{"detail": ...}``, with the stable ``code`` every budgetql error carries."""
-    return json_response({"detail": detail, "code": code or http_code(status)}, status)
+    response = json_response({"detail": detail, "code": code or http_code(status)}, status)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="budgetql"'
+    return response
 
 
 def budget_json(b: Budget) -> dict[str, Any]:
@@ -103,7 +112,7 @@ CREATE_FIELDS = {
     "start_date": STRING,
     "rollover_enabled": BOOLEAN,
 }
-CREATE_REQUIRED = ("user_id", "name", "type", "period", "categories")
+CREATE_REQUIRED = ("name", "type", "period", "categories")  # and user_id with authentication off
 UPDATE_FIELDS = {k: v for k, v in CREATE_FIELDS.items() if k != "user_id"}
 
 
@@ -155,20 +164,22 @@ async def read_object(request: Request, fields: Mapping[str, str], required: tup
 
 
 # -- routes --------------------------------------------------------------------
-Endpoint = Callable[[Request, BudgetService], Awaitable[Response]]
+Endpoint = Callable[[Request, BudgetService, Actor], Awaitable[Response]]
 
 
 def endpoint(handler: Endpoint) -> Callable[[Request], Awaitable[Response]]:
-    """Give ``handler`` the budget service, and turn every failure into a JSON error."""
+    """Give ``handler`` the budget service and the authenticated caller, and turn every
+    failure into a JSON error."""
 
     @wraps(handler)
     async def run(request: Request) -> Response:
         try:
-            return await handler(request, request.app.state.services.budgets)
+            actor = request.app.state.auth.from_header(request.headers.get("authorization"))
+            return await handler(request, request.app.state.services.budgets, actor)
         except Unreadable as exc:
             return error_response(422, str(exc))
-        except ValidationFailed as exc:
-            return error_response(400, "; ".join(p.message for p in exc.problems), ErrorCode.VALIDATION.value)
+        except ValidationFailed as exc:  # 400 unless every problem has one other code (403, 404)
+            return error_response(STATUS[exc.code], "; ".join(p.message for p in exc.problems), exc.code.value)
         except BudgetError as exc:
             return error_response(STATUS[exc.code], exc.message, exc.code.value)
         except Exception as exc:  # noqa: BLE001 - the detail goes to the log only
@@ -178,36 +189,37 @@ def endpoint(handler: Endpoint) -> Callable[[Request], Awaitable[Response]]:
 
 
 @endpoint
-async def create_budget(request: Request, budgets: BudgetService) -> Response:
-    body = await read_object(request, CREATE_FIELDS, CREATE_REQUIRED)
-    budget = await budgets.create_budget(**body)
+async def create_budget(request: Request, budgets: BudgetService, actor: Actor) -> Response:
+    required = ("user_id", *CREATE_REQUIRED) if actor.trusted else CREATE_REQUIRED
+    body = await read_object(request, CREATE_FIELDS, required)
+    budget = await budgets.create_budget(actor, **{"user_id": None, **body})
     return json_response(budget_json(budget), 201)
 
 
 @endpoint
-async def list_budgets(request: Request, budgets: BudgetService) -> Response:
+async def list_budgets(request: Request, budgets: BudgetService, actor: Actor) -> Response:
     user_id = request.query_params.get("user_id")
-    if user_id is None:
+    if user_id is None and actor.trusted:
         raise Unreadable("Query parameter 'user_id' is required")
-    found = await budgets.get_budgets(user_id, request.query_params.get("type"))
+    found = await budgets.get_budgets(actor, user_id, request.query_params.get("type"))
     return json_response([budget_json(b) for b in found])
 
 
 @endpoint
-async def get_budget(request: Request, budgets: BudgetService) -> Response:
-    return json_response(budget_json(await budgets.get_budget(request.path_params["budget_id"])))
+async def get_budget(request: Request, budgets: BudgetService, actor: Actor) -> Response:
+    return json_response(budget_json(await budgets.get_budget(actor, request.path_params["budget_id"])))
 
 
 @endpoint
-async def update_budget(request: Request, budgets: BudgetService) -> Response:
+async def update_budget(request: Request, budgets: BudgetService, actor: Actor) -> Response:
     updates = await read_object(request, UPDATE_FIELDS)
-    budget = await budgets.update_budget(request.path_params["budget_id"], updates)
+    budget = await budgets.update_budget(actor, request.path_params["budget_id"], updates)
     return json_response(budget_json(budget))
 
 
 @endpoint
-async def delete_budget(request: Request, budgets: BudgetService) -> Response:
-    await budgets.delete_budget(request.path_params["budget_id"])
+async def delete_budget(request: Request, budgets: BudgetService, actor: Actor) -> Response:
+    await budgets.delete_budget(actor, request.path_params["budget_id"])
     return Response(status_code=204)
 
 

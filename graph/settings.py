@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from domain.webhooks import DeliveryPolicy
 from persistence.database import resolve_database_url
@@ -29,6 +30,39 @@ _ENV = {
 
 
 @dataclass(frozen=True)
+class AuthSettings:
+    """``BUDGETQL_AUTH=none`` (the default: ``userId`` arguments are trusted, for local
+    use) or ``jwt``: a bearer token whose ``sub`` is the viewer. In ``jwt`` mode set one
+    key source (``BUDGETQL_JWT_SECRET`` for HS256, ``BUDGETQL_JWT_PUBLIC_KEY`` (PEM text or
+    a file) or ``BUDGETQL_JWKS_FILE`` for RS256/ES256) and both ``BUDGETQL_JWT_ISSUER`` and
+    ``BUDGETQL_JWT_AUDIENCE``; :func:`graph.auth.authenticator` checks them at start."""
+
+    mode: str = "none"
+    jwt_secret: str | None = field(default=None, repr=False)
+    jwt_public_key: str | None = None
+    jwks_file: str | None = None
+    issuer: str | None = None
+    audience: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "AuthSettings":
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        return cls(
+            mode=(get("BUDGETQL_AUTH") or "none").lower(),
+            jwt_secret=get("BUDGETQL_JWT_SECRET"),
+            jwt_public_key=get("BUDGETQL_JWT_PUBLIC_KEY"),
+            jwks_file=get("BUDGETQL_JWKS_FILE"),
+            issuer=get("BUDGETQL_JWT_ISSUER"),
+            audience=get("BUDGETQL_JWT_AUDIENCE"),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     migrate_on_start: bool = True
@@ -47,6 +81,7 @@ class Settings:
     webhook_worker: bool = True  # send webhook deliveries from this process
     webhook_poll_seconds: float = 5.0  # fallback when no alert wakes the worker
     webhook_policy: DeliveryPolicy = field(default_factory=DeliveryPolicy)
+    auth: AuthSettings = AuthSettings()
 
     @classmethod
     def from_env(cls, database_url: str | None = None, **overrides) -> "Settings":
@@ -60,6 +95,7 @@ class Settings:
                 policy[target.removeprefix("policy.")] = _read(name, raw, kind)
             elif target not in overrides:
                 values[target] = _read(name, raw, kind)
+        overrides.setdefault("auth", AuthSettings.from_env())
         if policy and "webhook_policy" not in overrides:
             values["webhook_policy"] = dataclasses.replace(DeliveryPolicy(), **policy)
         return cls(database_url=resolve_database_url(database_url), **{**values, **overrides})

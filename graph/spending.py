@@ -40,23 +40,25 @@ class DeleteTransactionPayload:
 
 @strawberry.type
 class SpendingQueries:
-    @strawberry.field(description="A user's transactions, most recent first; `from` inclusive, `to` exclusive.")
+    @strawberry.field(
+        description="A user's transactions (default: the viewer's), most recent first; `from` inclusive, `to` exclusive."
+    )
     async def transactions(
         self,
         info: Info,
-        user_id: str,
+        user_id: str | None = None,
         category: str | None = None,
         from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
         to: datetime | None = None,
         first: int = 50,
         after: str | None = None,
     ) -> TransactionConnection:
-        page = await info.context.spending.list(user_id, category, from_, to, first, after)
+        page = await info.context.spending.list(info.context.actor, user_id, category, from_, to, first, after)
         return connection_from_page(TransactionConnection, page, Transaction.from_domain)
 
-    @strawberry.field(description="A budget's figures for the period containing `at` (default now); null if no such budget.")
+    @strawberry.field(description="A budget's figures for the period containing `at` (default now); null if no such budget (or it is not yours nor shared with you).")
     async def budget_progress(self, info: Info, budget_id: strawberry.ID, at: datetime | None = None) -> BudgetProgress | None:
-        budget = await info.context.budgets.find_budget(str(budget_id))
+        budget = await info.context.budgets.find_budget(info.context.actor, str(budget_id))
         if budget is None:
             return None
         k = info.context.spending.period_at(budget, at)
@@ -68,7 +70,7 @@ class SpendingMutations:
     @strawberry.mutation(description="Record spending (idempotent on externalId).")
     async def record_transaction(self, info: Info, input: RecordTransactionInput) -> TransactionPayload:
         try:
-            stored, created = await info.context.spending.record(input.to_domain())
+            stored, created = await info.context.spending.record(info.context.actor, input.to_domain())
         except BudgetError as exc:
             return TransactionPayload(errors=user_errors(exc))
         return TransactionPayload(transaction=Transaction.from_domain(stored), created=created)
@@ -76,7 +78,7 @@ class SpendingMutations:
     @strawberry.mutation(description="Record up to 1,000 transactions, all or nothing.")
     async def record_transactions(self, info: Info, inputs: list[RecordTransactionInput]) -> TransactionsPayload:
         try:
-            results = await info.context.spending.record_many([i.to_domain() for i in inputs])
+            results = await info.context.spending.record_many(info.context.actor, [i.to_domain() for i in inputs])
         except BudgetError as exc:
             return TransactionsPayload(errors=user_errors(exc))
         created = sum(1 for _, is_new in results if is_new)
@@ -89,7 +91,7 @@ class SpendingMutations:
     @strawberry.mutation(description="Delete a transaction; its amount leaves every budget's progress.")
     async def delete_transaction(self, info: Info, id: strawberry.ID) -> DeleteTransactionPayload:
         try:
-            await info.context.spending.delete(str(id))
+            await info.context.spending.delete(info.context.actor, str(id))
         except BudgetError as exc:
             return DeleteTransactionPayload(errors=user_errors(exc))
         return DeleteTransactionPayload(deleted_id=id)

@@ -13,9 +13,9 @@ from domain.models import BudgetPeriod, BudgetType
 from .types.enums import BudgetPeriodEnum, BudgetTypeEnum
 
 
-@strawberry.input(description="Only userId, templateKey and totalIncome are required.")
+@strawberry.input(description="Only templateKey and totalIncome are required (and userId when authentication is off).")
 class ApplyTemplateInput:
-    user_id: str
+    user_id: str | None = strawberry.field(default=None, description="The owner; defaults to the viewer.")
     template_key: str
     total_income: Decimal = strawberry.field(description="Split exactly: the categories sum to it.")
     budget_name: str | None = strawberry.field(
@@ -40,7 +40,7 @@ class TemplateCategoryInput:
 
 @strawberry.input
 class CreateTemplateInput:
-    user_id: str
+    user_id: str | None = strawberry.field(default=None, description="The owner; defaults to the viewer.")
     key: str = strawberry.field(description="1–64 of a-z, 0-9 and _; unique per user; not a built-in key.")
     name: str
     categories: list[TemplateCategoryInput]

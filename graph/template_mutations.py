@@ -34,6 +34,7 @@ class TemplateMutations:
     async def apply_template(self, info: Info, input: ApplyTemplateInput) -> BudgetPayload:
         try:
             budget = await info.context.templates.apply_template(
+                info.context.actor,
                 user_id=input.user_id,
                 template_key=input.template_key,
                 total_income=input.total_income,
@@ -52,6 +53,7 @@ class TemplateMutations:
     async def create_template(self, info: Info, input: CreateTemplateInput) -> TemplatePayload:
         try:
             template = await info.context.templates.create_template(
+                info.context.actor,
                 user_id=input.user_id,
                 key=input.key,
                 name=input.name,
@@ -65,9 +67,9 @@ class TemplateMutations:
         return TemplatePayload(template=Template.from_domain(template))
 
     @strawberry.mutation(description="Delete one of your own templates (built-ins cannot be deleted).")
-    async def delete_template(self, info: Info, key: str, user_id: str) -> DeleteTemplatePayload:
+    async def delete_template(self, info: Info, key: str, user_id: str | None = None) -> DeleteTemplatePayload:
         try:
-            await info.context.templates.delete_template(user_id, key)
+            await info.context.templates.delete_template(info.context.actor, user_id, key)
         except BudgetError as exc:
             return DeleteTemplatePayload(errors=user_errors(exc))
         return DeleteTemplatePayload(deleted_key=key)

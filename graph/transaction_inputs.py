@@ -12,7 +12,7 @@ from domain.transactions import TransactionInput
 
 @strawberry.input(description="Spending to record. A negative amount is a refund.")
 class RecordTransactionInput:
-    user_id: str
+    user_id: str | None = strawberry.field(default=None, description="Whose spending; defaults to the viewer.")
     category: str
     amount: Decimal
     currency: str = "USD"

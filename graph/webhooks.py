@@ -14,7 +14,7 @@ from .types.webhook import Webhook, WebhookDelivery, WebhookDeliveryConnection
 
 @strawberry.input
 class RegisterWebhookInput:
-    user_id: str
+    user_id: str | None = strawberry.field(default=None, description="Defaults to the viewer (authentication on).")
     url: str = strawberry.field(description="http:// or https:// with a host, at most 2,000 characters.")
     secret: str = strawberry.field(
         description="16 to 256 characters; signs each body (X-Budgetql-Signature: sha256=<hex HMAC-SHA256>)."
@@ -36,14 +36,14 @@ class DeleteWebhookPayload:
 @strawberry.type
 class WebhookQueries:
     @strawberry.field(description="A user's webhooks, oldest first.")
-    async def webhooks(self, info: Info, user_id: str) -> list[Webhook]:
-        return [Webhook.from_domain(w) for w in await info.context.webhooks.list(user_id)]
+    async def webhooks(self, info: Info, user_id: str | None = None) -> list[Webhook]:
+        return [Webhook.from_domain(w) for w in await info.context.webhooks.list(info.context.actor, user_id)]
 
     @strawberry.field(description="A webhook's delivery log, newest alert first.")
     async def webhook_deliveries(
         self, info: Info, webhook_id: strawberry.ID, first: int = 50, after: str | None = None
     ) -> WebhookDeliveryConnection:
-        page = await info.context.webhooks.deliveries(str(webhook_id), first, after)
+        page = await info.context.webhooks.deliveries(info.context.actor, str(webhook_id), first, after)
         return connection_from_page(WebhookDeliveryConnection, page, WebhookDelivery.from_domain)
 
 
@@ -54,7 +54,7 @@ class WebhookMutations:
     )
     async def register_webhook(self, info: Info, input: RegisterWebhookInput) -> RegisterWebhookPayload:
         try:
-            hook = await info.context.webhooks.register(input.user_id, input.url, input.secret)
+            hook = await info.context.webhooks.register(info.context.actor, input.user_id, input.url, input.secret)
         except BudgetError as exc:
             return RegisterWebhookPayload(errors=input_errors(exc))
         return RegisterWebhookPayload(webhook=Webhook.from_domain(hook))
@@ -62,7 +62,7 @@ class WebhookMutations:
     @strawberry.mutation(description="Stop sending to a webhook; its pending deliveries are dropped with its log.")
     async def delete_webhook(self, info: Info, id: strawberry.ID) -> DeleteWebhookPayload:
         try:
-            await info.context.webhooks.delete(str(id))
+            await info.context.webhooks.delete(info.context.actor, str(id))
         except BudgetError as exc:
             return DeleteWebhookPayload(errors=user_errors(exc))
         return DeleteWebhookPayload(deleted_id=id)

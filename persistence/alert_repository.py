@@ -7,15 +7,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Sequence
 
-from sqlalchemy import func, select, text, update
+from collections import defaultdict
+from dataclasses import replace
+
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts import AlertEvent, AlertType
 from domain.ports import Page
 
 from . import cursors
+from .budget_repository import shared_with
 from .dialects import insert, is_postgres
-from .tables import AlertRow
+from .tables import AlertRow, BudgetMemberRow, BudgetRow
 
 CURSOR = "alert"
 CHANNEL = "budgetql_alerts"
@@ -69,6 +73,12 @@ def _values(e: AlertEvent) -> dict:
     }
 
 
+def readable_by(user_id: str):
+    """Alerts a user may read: those of their own budgets and of budgets shared with them."""
+    shared = select(BudgetRow.id).where(BudgetRow.pk.in_(shared_with([user_id])))
+    return or_(AlertRow.user_id == user_id, AlertRow.budget_id.in_(shared))
+
+
 class SqlAlertRepository:
     def __init__(self, session: AsyncSession, announced: list[int]):
         self.session = session
@@ -114,12 +124,25 @@ class SqlAlertRepository:
         if not seqs:
             return []
         rows = await self.session.execute(select(AlertRow).where(AlertRow.seq.in_(list(seqs))).order_by(AlertRow.seq))
-        return [to_domain(r) for r in rows.scalars()]
+        return await self._with_audience([to_domain(r) for r in rows.scalars()])
 
-    async def after(self, seq: int, user_id: str | None, budget_id: str | None, limit: int) -> list[AlertEvent]:
-        stmt = select(AlertRow).where(AlertRow.seq > seq)
-        if user_id is not None:
-            stmt = stmt.where(AlertRow.user_id == user_id)
+    async def _with_audience(self, events: list[AlertEvent]) -> list[AlertEvent]:
+        """Each alert with its budget's members as they are now (one statement)."""
+        budget_ids = sorted({e.budget_id for e in events})
+        if not budget_ids:
+            return events
+        rows = await self.session.execute(
+            select(BudgetRow.id, BudgetMemberRow.user_id)
+            .join(BudgetMemberRow, BudgetMemberRow.budget_pk == BudgetRow.pk)
+            .where(BudgetRow.id.in_(budget_ids))
+        )
+        members: dict[str, set[str]] = defaultdict(set)
+        for budget_id, user_id in rows:
+            members[budget_id].add(user_id)
+        return [replace(e, audience=frozenset(members[e.budget_id])) for e in events]
+
+    async def after(self, seq: int, user_id: str, budget_id: str | None, limit: int) -> list[AlertEvent]:
+        stmt = select(AlertRow).where(AlertRow.seq > seq, readable_by(user_id))
         if budget_id is not None:
             stmt = stmt.where(AlertRow.budget_id == budget_id)
         rows = await self.session.execute(stmt.order_by(AlertRow.seq).limit(limit))
@@ -127,12 +150,12 @@ class SqlAlertRepository:
 
     async def raised_since(self, moment: datetime) -> list[AlertEvent]:
         rows = await self.session.execute(select(AlertRow).where(AlertRow.created_at >= moment).order_by(AlertRow.seq))
-        return [to_domain(r) for r in rows.scalars()]
+        return await self._with_audience([to_domain(r) for r in rows.scalars()])
 
     async def page(
         self, user_id: str, budget_id: str | None, unacknowledged_only: bool, first: int, after: str | None
     ) -> Page[AlertEvent]:
-        where = [AlertRow.user_id == user_id]
+        where = [readable_by(user_id)]
         if budget_id is not None:
             where.append(AlertRow.budget_id == budget_id)
         if unacknowledged_only:

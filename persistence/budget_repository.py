@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Sequence
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import money
 from domain.validation import fraction
-from domain.models import AlertThresholds, Budget, BudgetPeriod, BudgetType, CategoryLimit, RolloverMode
+from domain.models import (
+    AlertThresholds,
+    Budget,
+    BudgetMember,
+    BudgetPeriod,
+    BudgetType,
+    CategoryLimit,
+    MemberRole,
+    RolloverMode,
+)
 from domain.ports import Page
 
 from . import cursors
-from .tables import BudgetCategoryRow, BudgetRow
+from .tables import BudgetCategoryRow, BudgetMemberRow, BudgetRow
 
 CURSOR = "budget"
 
@@ -39,7 +49,13 @@ def to_domain(row: BudgetRow) -> Budget:
             fraction(row.warning_threshold), fraction(row.limit_threshold), fraction(row.overspending_threshold)
         ),
         version=row.version,
+        members=tuple(BudgetMember(m.user_id, MemberRole(m.role), m.created_at) for m in row.members),
     )
+
+
+def shared_with(user_ids: Sequence[str]):
+    """The pks of the budgets shared with any of these users (a subquery)."""
+    return select(BudgetMemberRow.budget_pk).where(BudgetMemberRow.user_id.in_(list(user_ids)))
 
 
 def _fill(row: BudgetRow, b: Budget) -> None:
@@ -93,20 +109,32 @@ class SqlBudgetRepository:
         rows = (await self.session.execute(select(BudgetRow).where(BudgetRow.id.in_(list(budget_ids))))).scalars()
         return {r.id: to_domain(r) for r in rows}
 
-    async def owned_by(self, user_ids: Sequence[str], *, for_update: bool = False) -> list[Budget]:
-        """Budgets whose spending these users' transactions count in. ``for_update``
-        locks them (in id order) so concurrent writers evaluate alerts one at a time."""
+    async def counting_spending_of(self, user_ids: Sequence[str], *, for_update: bool = False) -> list[Budget]:
+        """Budgets whose spending these users' transactions count in: their own and the
+        HOUSEHOLD budgets they are members of. ``for_update`` locks them (in id order)
+        so concurrent writers evaluate alerts one at a time."""
         if not user_ids:
             return []
-        stmt = select(BudgetRow).where(BudgetRow.user_id.in_(sorted(set(user_ids)))).order_by(BudgetRow.id)
+        users = sorted(set(user_ids))
+        stmt = (
+            select(BudgetRow)
+            .where(
+                or_(
+                    BudgetRow.user_id.in_(users),
+                    and_(BudgetRow.type == BudgetType.HOUSEHOLD.value, BudgetRow.pk.in_(shared_with(users))),
+                )
+            )
+            .order_by(BudgetRow.id)
+        )
         if for_update:
             stmt = stmt.with_for_update()
         return [to_domain(r) for r in (await self.session.execute(stmt)).scalars()]
 
     async def page_for_user(
-        self, user_id: str, type: BudgetType | None, first: int, after: str | None
+        self, user_id: str, type: BudgetType | None, first: int, after: str | None, shared: bool | None = None
     ) -> Page[Budget]:
-        where = [BudgetRow.user_id == user_id]
+        own, others = BudgetRow.user_id == user_id, BudgetRow.pk.in_(shared_with([user_id]))
+        where = [{None: or_(own, others), False: own, True: others}[shared]]
         if type is not None:
             where.append(BudgetRow.type == type.value)
         total = (await self.session.execute(select(func.count()).select_from(BudgetRow).where(*where))).scalar_one()
@@ -149,6 +177,25 @@ class SqlBudgetRepository:
             self.session.add(category)
         await self.session.flush()
         return True
+
+    async def set_member(self, budget_id: str, user_id: str, role: MemberRole, at: datetime) -> Budget:
+        row = await self._row(budget_id)
+        member = next((m for m in row.members if m.user_id == user_id), None)
+        if member is None:
+            row.members.append(BudgetMemberRow(user_id=user_id, role=role.value, created_at=at))
+        else:
+            member.role = role.value
+        await self.session.flush()
+        return to_domain(row)
+
+    async def remove_member(self, budget_id: str, user_id: str) -> Budget | None:
+        row = await self._row(budget_id)
+        member = next((m for m in row.members if m.user_id == user_id), None)
+        if member is None:
+            return None
+        row.members.remove(member)
+        await self.session.flush()
+        return to_domain(row)
 
     async def delete(self, budget_id: str) -> bool:
         result = await self.session.execute(delete(BudgetRow).where(BudgetRow.id == budget_id))

@@ -58,7 +58,9 @@ class Subscription:
 
 
 class AlertHub:
-    """In-process fan-out. ``per_key_limit`` caps live subscriptions per user."""
+    """In-process fan-out, keyed by user: an alert goes to the subscriptions of each of
+    its ``recipients`` (its budget's owner and members). ``per_key_limit`` caps live
+    subscriptions per user."""
 
     def __init__(self, per_key_limit: int = 100):
         self.per_key_limit = per_key_limit
@@ -92,8 +94,10 @@ class AlertHub:
             self._recent[event.seq] = None
             if len(self._recent) > RECENT_MAX:
                 self._recent.popitem(last=False)
-            for sub in list(self._subs.get(event.user_id, ())) + list(self._subs.get("*", ())):
-                sub.offer(event)
+            # The owner and the budget's members (``recipients``), each under their own key.
+            for key in sorted(event.recipients) + ["*"]:
+                for sub in list(self._subs.get(key, ())):
+                    sub.offer(event)
 
     def close_all(self) -> None:
         """End every subscription (the server is stopping) and refuse new ones."""

@@ -68,6 +68,13 @@ class BudgetRow(Base):
         passive_deletes=True,
         lazy="selectin",
     )
+    # Loaded with the budget, batched like the categories: one more statement per page.
+    members: Mapped[list["BudgetMemberRow"]] = relationship(
+        order_by="[BudgetMemberRow.created_at, BudgetMemberRow.user_id]",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="selectin",
+    )
 
     __table_args__ = (Index("ix_budgets_user_pk", "user_id", "pk"),)
 

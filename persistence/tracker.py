@@ -6,7 +6,8 @@ and ``apply_template``.
     budget = await apply_template(user_id=..., template_name="50_30_20", total_income=5000, tracker=tracker)
 
 The tracker applies migrations on first use, so it works on an empty database
-(including ``sqlite+aiosqlite:///:memory:``).
+(including ``sqlite+aiosqlite:///:memory:``). It is the embedded API of a trusted
+caller: it acts as :data:`domain.access.TRUSTED` (like ``BUDGETQL_AUTH=none``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.access import TRUSTED
 from domain.models import Budget, BudgetType
 from domain.service import BudgetService
 from domain.template_service import TemplateService
@@ -46,41 +48,41 @@ class BudgetTracker:
 
     async def create_budget(self, **kwargs: Any) -> Budget:
         await self._ensure_schema()
-        return await self.service.create_budget(**kwargs)
+        return await self.service.create_budget(TRUSTED, **kwargs)
 
     async def get_budgets(self, user_id: str, type: BudgetType | str | None = None) -> list[Budget]:
         await self._ensure_schema()
-        return await self.service.get_budgets(user_id, type)
+        return await self.service.get_budgets(TRUSTED, user_id, type)
 
     async def get_budget(self, budget_id: str) -> Budget:
         await self._ensure_schema()
-        return await self.service.get_budget(budget_id)
+        return await self.service.get_budget(TRUSTED, budget_id)
 
     async def update_budget(self, budget_id: str, updates: dict[str, Any]) -> Budget:
         await self._ensure_schema()
-        return await self.service.update_budget(budget_id, updates)
+        return await self.service.update_budget(TRUSTED, budget_id, updates)
 
     async def delete_budget(self, budget_id: str) -> None:
         await self._ensure_schema()
-        await self.service.delete_budget(budget_id)
+        await self.service.delete_budget(TRUSTED, budget_id)
 
     async def apply_template(self, **kwargs: Any) -> Budget:
         """See :meth:`TemplateService.apply_template` (``template_key``, ``total_income``, …)."""
         await self._ensure_schema()
-        return await self.templates.apply_template(**kwargs)
+        return await self.templates.apply_template(TRUSTED, **kwargs)
 
     async def get_templates(self, user_id: str | None = None) -> list[Template]:
         """The built-in templates, then ``user_id``'s own."""
         await self._ensure_schema()
-        return await self.templates.list_templates(user_id)
+        return await self.templates.list_templates(TRUSTED, user_id)
 
     async def create_template(self, **kwargs: Any) -> Template:
         await self._ensure_schema()
-        return await self.templates.create_template(**kwargs)
+        return await self.templates.create_template(TRUSTED, **kwargs)
 
     async def delete_template(self, user_id: str, key: str) -> None:
         await self._ensure_schema()
-        await self.templates.delete_template(user_id, key)
+        await self.templates.delete_template(TRUSTED, user_id, key)
 
     async def close(self) -> None:
         await self.db_engine.dispose()

@@ -20,7 +20,9 @@ from sqlalchemy.engine import make_url
 from graph.app import create_app
 from graph.settings import Settings
 
+from .auth_support import JWT_ENV
 from .browser import browser  # noqa: F401 - the fixture, for the browser tests
+from .server import running_server
 from .support import in_ci
 
 ADMIN_URL = os.environ.get("BUDGETQL_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
@@ -78,6 +80,13 @@ async def app(db_url):
     application = create_app(Settings(database_url=db_url))
     async with application.router.lifespan_context(application):
         yield application
+
+
+@pytest.fixture(scope="session")
+def jwt_server(db_url):
+    """The real server with BUDGETQL_AUTH=jwt (an HS256 secret), once per backend."""
+    with running_server(db_url, env=JWT_ENV) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def environment_without_auth() -> dict:
+    """This process's environment minus authentication settings: a server's come from
+    the test alone, never from the shell running the tests."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("BUDGETQL_AUTH", "BUDGETQL_JWT", "BUDGETQL_JWKS"))}
+
+
 @dataclass
 class ServerProcess:
     proc: subprocess.Popen
@@ -46,7 +52,7 @@ def server_process(
         "--database-url", database_url, "--log-level", "warning",
         *(extra_args or []),
     ]
-    full_env = {**os.environ, **(env or {})}
+    full_env = {**environment_without_auth(), **(env or {})}
     sink = open(output, "w") if output is not None else subprocess.PIPE
     proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=sink, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"

@@ -60,6 +60,7 @@ async def test_unexpected_failures_are_masked_with_the_request_id(app, client, m
         raise SECRET_FAILURE
 
     monkeypatch.setattr(app.state.services.budgets, "find_budget", fail)
+    monkeypatch.setattr(app.state.services.budgets, "get_budget", fail)
     response = await client.post("/graphql", json={"query": '{ budget(id: "bud_x") { id } }'})
     request_id = response.headers["x-request-id"]
     (error,) = response.json()["errors"]

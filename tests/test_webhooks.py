@@ -362,5 +362,5 @@ def test_worker_settings_come_from_the_environment(monkeypatch):
     assert (settings.webhook_worker, settings.webhook_poll_seconds) == (False, 0.5)
     assert settings.webhook_policy == DeliveryPolicy(max_attempts=100, backoff_seconds=0.2, backoff_cap_seconds=0.4, timeout_seconds=3)
     monkeypatch.setenv("BUDGETQL_WEBHOOK_MAX_ATTEMPTS", "many")
-    with pytest.raises(ValueError, match="BUDGETQL_WEBHOOK_MAX_ATTEMPTS must be a number \(got 'many'\)"):
+    with pytest.raises(ValueError, match=r"BUDGETQL_WEBHOOK_MAX_ATTEMPTS must be a number \(got 'many'\)"):
         Settings.from_env("sqlite+aiosqlite:///x.db")

@@ -11,7 +11,7 @@ from domain import models
 
 from ..context import Info
 from .progress import BudgetProgress
-from .enums import BudgetPeriodEnum, BudgetTypeEnum, RolloverModeEnum
+from .enums import BudgetPeriodEnum, BudgetTypeEnum, MemberRoleEnum, RolloverModeEnum
 
 
 @strawberry.type(description="A spending limit for one category.")
@@ -25,6 +25,13 @@ class AlertThresholds:
     warning: Decimal
     limit_reached: Decimal
     overspending: Decimal
+
+
+@strawberry.type(description="A user a budget is shared with.")
+class BudgetMember:
+    user_id: str
+    role: MemberRoleEnum
+    created_at: datetime = strawberry.field(description="When it was first shared with them.")
 
 
 @strawberry.type(description="A budget: a limit per category, repeating every period from its start date.")
@@ -45,6 +52,10 @@ class Budget:
     version: int = strawberry.field(description="Increases on every update; pass it as expectedVersion to update safely.")
     created_at: datetime
     updated_at: datetime
+    members: list[BudgetMember] = strawberry.field(
+        description="Users it is shared with (not its owner, userId), oldest first. A HOUSEHOLD budget counts "
+        "their spending too."
+    )
 
     domain: strawberry.Private[models.Budget]
 
@@ -81,5 +92,6 @@ class Budget:
             version=b.version,
             created_at=b.created_at,
             updated_at=b.updated_at,
+            members=[BudgetMember(user_id=m.user_id, role=m.role, created_at=m.created_at) for m in b.members],
             domain=b,
         )

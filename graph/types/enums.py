@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.models import BudgetPeriod, BudgetType, RolloverMode
+from domain.models import BudgetPeriod, BudgetType, MemberRole, RolloverMode
 
 BudgetTypeEnum = strawberry.enum(BudgetType, name="BudgetType", description="What a budget is for.")
 BudgetPeriodEnum = strawberry.enum(BudgetPeriod, name="BudgetPeriod", description="How often a budget resets.")
+MemberRoleEnum = strawberry.enum(
+    MemberRole,
+    name="MemberRole",
+    description="VIEWER reads a shared budget, its progress and its alerts; EDITOR also updates it. "
+    "Only the owner deletes or shares it.",
+)
 RolloverModeEnum = strawberry.enum(
     RolloverMode,
     name="RolloverMode",
