@@ -22,18 +22,15 @@ from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from domain.alert_service import AlertService
-from domain.service import BudgetService
-from domain.spending import SpendingService
-from domain.template_service import TemplateService
 from persistence.bus import AlertHub, make_bus
 from persistence.database import create_engine
 from persistence.migrate import migrate
 from persistence.unit_of_work import SqlUnitOfWorkFactory
 
 from . import rest
-from .context import Context, Services
+from .context import Context
 from .schema import schema
+from .services import build_services
 from .settings import Settings
 
 log = logging.getLogger("budgetql")
@@ -72,14 +69,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await bus.start()
         app.state.engine = engine
         app.state.bus = bus
-        budgets = BudgetService(uow)
-        app.state.services = Services(
-            budgets=budgets,
-            spending=SpendingService(uow),
-            alerts=AlertService(uow),
-            templates=TemplateService(budgets),
-            hub=hub,
-        )
+        app.state.services = build_services(uow, hub)
         log.info("budgetql ready on %s", engine.url.render_as_string(hide_password=True))
         try:
             yield
