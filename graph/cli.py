@@ -10,7 +10,7 @@ from pathlib import Path
 
 from persistence.database import create_engine, resolve_database_url
 
-from . import csv_import
+from . import backup, csv_import
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.set_defaults(run=_export_schema)
 
     csv_import.add_command(sub)
+    backup.add_commands(sub)
     return parser
 
 
