@@ -1,4 +1,4 @@
-"""REST compatibility: the spec's ``/budgets`` routes, FastAPI-style, over the same service.
+"""REST compatibility: the spec's ``/budgets`` routes, FastAPI-style, over the same services.
 
 A thin adapter. It reads JSON into the service's arguments and writes the domain's
 budgets and errors as the spec's payloads: snake_case keys, amounts as exact JSON
@@ -13,6 +13,7 @@ JSON object, a required field missing, a field of the wrong JSON type or unknown
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime
 from decimal import Decimal
 from functools import wraps
@@ -25,6 +26,7 @@ from starlette.routing import Route
 from domain.errors import BudgetError, ErrorCode, ValidationFailed
 from domain.models import Budget
 from domain.service import BudgetService
+from domain.templates import describe
 
 from .errors import log_unexpected
 from .scalars import serialize_datetime, serialize_decimal
@@ -51,6 +53,8 @@ def to_json(value: Any) -> str:
         return json.dumps(value)
     if isinstance(value, Decimal):
         return serialize_decimal(value)
+    if isinstance(value, float) and math.isfinite(value):  # display figures (template percents)
+        return json.dumps(value)
     if isinstance(value, datetime):
         return json.dumps(serialize_datetime(value))
     if isinstance(value, (str, int)):
@@ -104,6 +108,15 @@ CREATE_FIELDS = {
 }
 CREATE_REQUIRED = ("user_id", "name", "type", "period", "categories")
 UPDATE_FIELDS = {k: v for k, v in CREATE_FIELDS.items() if k != "user_id"}
+NUMBER = "a number"
+FROM_TEMPLATE_FIELDS = {
+    "user_id": STRING,
+    "template_name": STRING,
+    "total_income": NUMBER,
+    "budget_name": STRING,
+    "start_date": STRING,
+}
+FROM_TEMPLATE_REQUIRED = ("user_id", "template_name", "total_income")
 
 
 def _is_number(value: Any) -> bool:
@@ -114,6 +127,7 @@ _CHECKS: dict[str, Callable[[Any], bool]] = {
     STRING: lambda v: isinstance(v, str),
     BOOLEAN: lambda v: isinstance(v, bool),
     AMOUNTS: lambda v: isinstance(v, dict) and all(_is_number(a) for a in v.values()),
+    NUMBER: _is_number,
 }
 
 
@@ -210,12 +224,36 @@ async def delete_budget(request: Request, budgets: BudgetService) -> Response:
     return Response(status_code=204)
 
 
+@endpoint
+async def list_templates(request: Request, budgets: BudgetService) -> Response:
+    """Every template by key, as the spec lists them; ``?user_id=`` adds that user's own."""
+    templates = await request.app.state.services.templates.list_templates(request.query_params.get("user_id"))
+    return json_response({t.key: describe(t) for t in templates})
+
+
+@endpoint
+async def create_from_template(request: Request, budgets: BudgetService) -> Response:
+    # An unknown template is a 400 here, as the spec says (it is NOT_FOUND in GraphQL):
+    # the domain reports it with the other input problems, and those are all 400.
+    body = await read_object(request, FROM_TEMPLATE_FIELDS, FROM_TEMPLATE_REQUIRED)
+    budget = await request.app.state.services.templates.apply_template(
+        user_id=body["user_id"],
+        template_key=body["template_name"],
+        total_income=body["total_income"],
+        budget_name=body.get("budget_name"),
+        start_date=body.get("start_date"),
+    )
+    return json_response(budget_json(budget), 201)
+
+
 def routes() -> list[Route]:
     """In matching order. Fixed paths below ``/budgets/`` (``GET /budgets/templates/list``,
     ``POST /budgets/from-template``) belong before ``/budgets/{budget_id}``, which would
     otherwise read their last segment as a budget id; ``/budgets/{budget_id}/progress``
     can go anywhere."""
     return [
+        Route("/budgets/templates/list", list_templates, methods=["GET"]),
+        Route("/budgets/from-template", create_from_template, methods=["POST"]),
         Route("/budgets", create_budget, methods=["POST"]),
         Route("/budgets", list_budgets, methods=["GET"]),
         Route("/budgets/{budget_id}", get_budget, methods=["GET"]),
