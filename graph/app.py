@@ -27,7 +27,7 @@ from persistence.database import create_engine
 from persistence.migrate import migrate
 from persistence.unit_of_work import SqlUnitOfWorkFactory
 
-from . import rest
+from . import dashboard, rest
 from .context import Context
 from .schema import schema
 from .services import build_services
@@ -96,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+            *dashboard.routes(),
             *rest.routes(),
         ]
     )
