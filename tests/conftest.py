@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from graph.app import create_app
 from graph.settings import Settings
 
-from .browser import browser  # noqa: F401 - the fixture, for the browser tests
+from .browser import browser, page  # noqa: F401 - the fixtures, for the browser tests
 from .support import in_ci
 
 ADMIN_URL = os.environ.get("BUDGETQL_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")

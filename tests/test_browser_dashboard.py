@@ -4,14 +4,13 @@ the budgetAlerts subscription, with nothing loaded from outside the server."""
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime, timezone
 
 import httpx
 import pytest
 
-from .browser import ARTIFACTS
+from .browser import ARTIFACTS, PageWatch
 from .cli import budgetql_process
 from .server import free_port, running_server
 
@@ -41,30 +40,9 @@ def server(tmp_path):
         yield base
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
 def test_dashboard_shows_warning_and_the_live_alert(server, page):
-    requested: list[str] = []
-    frames: list[dict] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requested.append(r.url))
-    page.on(
-        "websocket",
-        lambda ws: (
-            requested.append(ws.url),
-            ws.on("framesent", lambda f: frames.append({"sent": json.loads(f)})),
-            ws.on("framereceived", lambda f: frames.append({"received": json.loads(f)})),
-        ),
-    )
-    page.on("pageerror", lambda e: errors.append(f"{e.name}: {e.message}"))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    watch = PageWatch(page)
+    page.on("console", lambda m: watch.errors.append(m.text) if m.type == "error" else None)
 
     page.goto(server + "/")
     page.get_by_label("User", exact=True).fill("dashboard_user")
@@ -113,24 +91,20 @@ def test_dashboard_shows_warning_and_the_live_alert(server, page):
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
 
     # The alert came over the WebSocket subscription (graphql-transport-ws), not a reload.
-    sent = [f["sent"] for f in frames if "sent" in f]
-    received = [f["received"] for f in frames if "received" in f]
+    sent, received = watch.sent(), watch.received()
     assert [m["type"] for m in sent[:2]] == ["connection_init", "subscribe"]
     assert sent[1]["payload"]["variables"] == {"userId": "dashboard_user", "since": None}
     assert received[0]["type"] == "connection_ack"
     pushed = [m["payload"]["data"]["budgetAlerts"] for m in received if m["type"] == "next"]
     assert ("WARNING", "Groceries") in [(a["alertType"], a["category"]) for a in pushed]
-    assert errors == []
+    assert watch.errors == []
 
     # Offline: every request went to this server (or was inline data).
-    ws_url = server.replace("http://", "ws://") + "/graphql"
-    outside = [u for u in requested if not u.startswith((server, ws_url, "data:"))]
-    assert outside == []
+    assert watch.outside(server) == []
 
 
 def test_dashboard_reports_bad_input_and_stores_nothing(server, page):
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(f"{e.name}: {e.message}"))
+    watch = PageWatch(page)
     page.goto(server + "/?user=careful_user")  # the user can come from the URL
     page.get_by_text("careful_user has no budgets yet").wait_for()
 
@@ -148,7 +122,7 @@ def test_dashboard_reports_bad_input_and_stores_nothing(server, page):
     page.get_by_role("button", name="Refresh").click()
     page.get_by_text("careful_user has no budgets yet").wait_for()
     assert page.locator("article.budget").count() == 0
-    assert errors == []
+    assert watch.errors == [] and watch.outside(server) == []
 
 
 def test_the_feed_reconnects_and_replays_what_it_missed(tmp_path, page):
@@ -156,10 +130,7 @@ def test_the_feed_reconnects_and_replays_what_it_missed(tmp_path, page):
     reconnects, because it resubscribes with `since` = the last alert it saw."""
     db = f"sqlite+aiosqlite:///{tmp_path / 'reconnect.db'}"
     port = free_port()
-    frames: list[dict] = []
-    page.on("websocket", lambda ws: ws.on("framesent", lambda f: frames.append(json.loads(f))))
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(f"{e.name}: {e.message}"))
+    watch = PageWatch(page)
     today = datetime.now(timezone.utc).date()
 
     with running_server(db, port=port) as base:
@@ -187,12 +158,12 @@ def test_the_feed_reconnects_and_replays_what_it_missed(tmp_path, page):
             """() => document.querySelector('li.category[data-category="Groceries"]').dataset.status === 'OVER'"""
         )
         assert groceries.locator(".status").inner_text().lower() == "over"
-    subscribes = [f["payload"]["variables"] for f in frames if f.get("type") == "subscribe"]
+    subscribes = [m["payload"]["variables"] for m in watch.sent() if m["type"] == "subscribe"]
     assert subscribes[0] == {"userId": "night_owl", "since": None}
     assert {"userId": "night_owl", "since": warning_id} in subscribes[1:]
     assert page.locator("#alert-feed li").count() == len(set(page.locator("#alert-feed li").evaluate_all(
         "items => items.map(i => i.dataset.alertId)")))  # nothing shown twice
-    assert errors == []
+    assert watch.errors == []
 
 
 APPLY = "mutation($input: ApplyTemplateInput!) { applyTemplate(input: $input) { errors { message } } }"

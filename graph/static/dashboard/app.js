@@ -385,56 +385,62 @@ function problems(errors) {
   return errors.map((e) => e.message).join("; ");
 }
 
-async function applyTemplate(event) {
+/** The text of an optional field, or undefined (left out of the input) when empty. */
+function optional(id, suffix = "") {
+  const value = $(id).value.trim();
+  return value ? value + suffix : undefined;
+}
+
+/** Run a form's mutation: its problems, or ``done(payload)``, go to the form's message;
+ *  on success the form is cleared and the budgets reloaded. */
+async function submitForm(event, { mutation, input, message, pending, done }) {
   event.preventDefault();
-  const form = event.target;
-  const input = {
-    userId: state.userId,
-    templateKey: $("template-key").value,
-    totalIncome: $("template-income").value.trim(),
-  };
-  if ($("template-name").value.trim()) input.budgetName = $("template-name").value.trim();
-  if ($("template-start").value) input.startDate = `${$("template-start").value}T00:00:00`;
-  setMessage("template-message", "Creating…", true);
+  setMessage(message, pending, true);
   try {
-    const payload = (await graphql(APPLY_TEMPLATE, { input })).applyTemplate;
+    const payload = Object.values(await graphql(mutation, { input }))[0];
     if (payload.errors.length) {
-      setMessage("template-message", problems(payload.errors), false);
+      setMessage(message, problems(payload.errors), false);
       return;
     }
-    setMessage("template-message", `Created “${payload.budget.name}”.`, true);
-    form.reset();
+    setMessage(message, done(payload), true);
+    event.target.reset();
     describeTemplate();
     await loadBudgets();
   } catch (error) {
-    setMessage("template-message", error.message, false);
+    setMessage(message, error.message, false);
   }
 }
 
-async function recordTransaction(event) {
-  event.preventDefault();
-  const form = event.target;
-  const input = {
-    userId: state.userId,
-    category: $("txn-category").value.trim(),
-    amount: $("txn-amount").value.trim(),
-  };
-  if ($("txn-description").value.trim()) input.description = $("txn-description").value.trim();
-  if ($("txn-date").value) input.occurredAt = `${$("txn-date").value}T00:00:00`;
-  setMessage("txn-message", "Recording…", true);
-  try {
-    const payload = (await graphql(RECORD_TRANSACTION, { input })).recordTransaction;
-    if (payload.errors.length) {
-      setMessage("txn-message", problems(payload.errors), false);
-      return;
-    }
-    const t = payload.transaction;
-    setMessage("txn-message", `Recorded ${t.amount} in ${t.category}.`, true);
-    form.reset();
-    await loadBudgets();
-  } catch (error) {
-    setMessage("txn-message", error.message, false);
-  }
+function applyTemplate(event) {
+  return submitForm(event, {
+    mutation: APPLY_TEMPLATE,
+    input: {
+      userId: state.userId,
+      templateKey: $("template-key").value,
+      totalIncome: $("template-income").value.trim(),
+      budgetName: optional("template-name"),
+      startDate: optional("template-start", "T00:00:00"),
+    },
+    message: "template-message",
+    pending: "Creating…",
+    done: (payload) => `Created “${payload.budget.name}”.`,
+  });
+}
+
+function recordTransaction(event) {
+  return submitForm(event, {
+    mutation: RECORD_TRANSACTION,
+    input: {
+      userId: state.userId,
+      category: $("txn-category").value.trim(),
+      amount: $("txn-amount").value.trim(),
+      description: optional("txn-description"),
+      occurredAt: optional("txn-date", "T00:00:00"),
+    },
+    message: "txn-message",
+    pending: "Recording…",
+    done: (payload) => `Recorded ${payload.transaction.amount} in ${payload.transaction.category}.`,
+  });
 }
 
 document.addEventListener("DOMContentLoaded", () => {
