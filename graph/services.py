@@ -5,6 +5,7 @@ same use cases on the same unit of work, so the CLI writes exactly as the API do
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any, AsyncIterator
 
 from domain.alert_service import AlertService
@@ -37,6 +38,7 @@ async def open_services(database_url: str) -> AsyncIterator[Services]:
     raise are stored in the outbox as always; on PostgreSQL the writing transaction's
     NOTIFY also reaches the subscribers of every running server."""
     engine = create_engine(database_url)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # the command's output is its summary
     try:
         await migrate(engine)
         yield build_services(SqlUnitOfWorkFactory(engine))
