@@ -126,6 +126,10 @@ class SpendingRepository(Protocol):
 
     async def get(self, transaction_id: str) -> Transaction | None: ...
 
+    async def stored_ids(self, transaction_ids: Sequence[str]) -> set[str]:
+        """Those of ``transaction_ids`` that are stored."""
+        ...
+
     async def delete(self, transaction_id: str) -> Transaction | None:
         """Remove a transaction and take it out of the rollup; the removed one, or None."""
         ...

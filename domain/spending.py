@@ -38,8 +38,20 @@ class SpendingService:
         """All or nothing: any invalid item rejects the whole batch."""
         return await self._write(transactions.build_batch(actor, list(items), self.clock()))
 
-    async def _write(self, built: list[Transaction]) -> list[tuple[Transaction, bool]]:
+    async def restore(self, items: Sequence[Transaction]) -> int:
+        """Store transactions as they were exported, ids and all, like any write (the
+        rollup and alerts follow). One whose id is stored already, or whose externalId
+        the user has recorded, is skipped. How many were stored."""
+        if len(items) > transactions.BATCH_MAX:
+            raise validation(f"A batch holds at most {transactions.BATCH_MAX} transactions (got {len(items)})")
+        stored = await self._write(list(items), skip_stored_ids=True)
+        return sum(1 for _, created in stored if created)
+
+    async def _write(self, built: list[Transaction], *, skip_stored_ids: bool = False) -> list[tuple[Transaction, bool]]:
         async with self.uow(write=True) as uow:
+            if skip_stored_ids:
+                known = await uow.spending.stored_ids([t.id for t in built])
+                built = [t for t in built if t.id not in known]
             stored = await uow.spending.insert(built)
             await alerting.after_spending(uow, [t for t, created in stored if created], self.clock())
             return stored

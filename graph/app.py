@@ -30,26 +30,22 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET
 
-from domain.alert_service import AlertService
 from domain.errors import BudgetError
-from domain.service import BudgetService
-from domain.spending import SpendingService
-from domain.template_service import TemplateService
-from domain.webhook_service import WebhookService
 from persistence.bus import AlertHub, make_bus
 from persistence.database import create_engine
 from persistence.migrate import migrate, readiness
 from persistence.unit_of_work import SqlUnitOfWorkFactory
 from persistence.webhook_worker import WebhookWorker
 
-from . import rest
+from . import dashboard, rest
 from .auth import Authenticator, authenticator, unauthenticated_response
-from .context import Context, Services
+from .context import Context
 from .errors import error_response, http_code, http_exception
 from .lifecycle import Lifecycle
 from .limits import BodyLimit
 from .logs import RequestContext
 from .schema import build_schema, schema
+from .services import build_services
 from .settings import Settings
 from .websocket import BudgetTransportWSHandler
 
@@ -155,15 +151,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await bus.start()
         app.state.engine = engine
         app.state.bus = bus
-        budgets = BudgetService(uow)
-        app.state.services = Services(
-            budgets=budgets,
-            spending=SpendingService(uow),
-            alerts=AlertService(uow),
-            templates=TemplateService(budgets),
-            hub=hub,
-            webhooks=WebhookService(uow),
-        )
+        app.state.services = build_services(uow, hub)
         worker = None
         if settings.webhook_worker:
             worker = WebhookWorker(engine, hub, settings.webhook_policy, poll_seconds=settings.webhook_poll_seconds)
@@ -218,6 +206,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+            *dashboard.routes(),
             *rest.routes(),
         ]
     )

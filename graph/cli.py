@@ -1,4 +1,4 @@
-"""The ``budgetql`` command: serve, migrate, export-schema."""
+"""The ``budgetql`` command: serve, migrate, export-schema, import-transactions, export, import."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 from persistence.database import create_engine, resolve_database_url
+
+from . import backup, csv_import
 
 
 def is_loopback(host: str) -> bool:
@@ -125,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export-schema", help="write the GraphQL SDL")
     exp.add_argument("output", nargs="?", default="schema.graphql", help="a file, or - for stdout")
     exp.set_defaults(run=_export_schema)
+
+    csv_import.add_command(sub)
+    backup.add_commands(sub)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""REST compatibility: the spec's ``/budgets`` routes, FastAPI-style, over the same service.
+"""REST compatibility: the spec's ``/budgets`` routes, FastAPI-style, over the same services.
 
 A thin adapter. It reads JSON into the service's arguments and writes the domain's
 budgets and errors as the spec's payloads: snake_case keys, amounts as exact JSON
@@ -18,6 +18,7 @@ member's role does not allow.
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime
 from decimal import Decimal
 from functools import wraps
@@ -31,6 +32,7 @@ from domain.access import Actor
 from domain.errors import BudgetError, ErrorCode, ValidationFailed
 from domain.models import Budget
 from domain.service import BudgetService
+from domain.templates import describe
 
 from .errors import http_code, log_unexpected
 from .scalars import serialize_datetime, serialize_decimal
@@ -57,6 +59,8 @@ def to_json(value: Any) -> str:
         return json.dumps(value)
     if isinstance(value, Decimal):
         return serialize_decimal(value)
+    if isinstance(value, float) and math.isfinite(value):  # display figures (template percents)
+        return json.dumps(value)
     if isinstance(value, datetime):
         return json.dumps(serialize_datetime(value))
     if isinstance(value, (str, int)):
@@ -114,6 +118,15 @@ CREATE_FIELDS = {
 }
 CREATE_REQUIRED = ("name", "type", "period", "categories")  # and user_id with authentication off
 UPDATE_FIELDS = {k: v for k, v in CREATE_FIELDS.items() if k != "user_id"}
+NUMBER = "a number"
+FROM_TEMPLATE_FIELDS = {
+    "user_id": STRING,
+    "template_name": STRING,
+    "total_income": NUMBER,
+    "budget_name": STRING,
+    "start_date": STRING,
+}
+FROM_TEMPLATE_REQUIRED = ("template_name", "total_income")  # and user_id with authentication off
 
 
 def _is_number(value: Any) -> bool:
@@ -124,6 +137,7 @@ _CHECKS: dict[str, Callable[[Any], bool]] = {
     STRING: lambda v: isinstance(v, str),
     BOOLEAN: lambda v: isinstance(v, bool),
     AMOUNTS: lambda v: isinstance(v, dict) and all(_is_number(a) for a in v.values()),
+    NUMBER: _is_number,
 }
 
 
@@ -223,12 +237,44 @@ async def delete_budget(request: Request, budgets: BudgetService, actor: Actor) 
     return Response(status_code=204)
 
 
+@endpoint
+async def list_templates(request: Request, budgets: BudgetService, actor: Actor) -> Response:
+    """Every template by key, as the spec lists them; ``?user_id=`` adds that user's own."""
+    templates = await request.app.state.services.templates.list_templates(actor, request.query_params.get("user_id"))
+    return json_response({t.key: describe(t) for t in templates})
+
+
+@endpoint
+async def create_from_template(request: Request, budgets: BudgetService, actor: Actor) -> Response:
+    # An unknown template is a 400 here, as the spec says (it is NOT_FOUND in GraphQL):
+    # the domain reports it with the other input problems, and those are all 400.
+    required = ("user_id", *FROM_TEMPLATE_REQUIRED) if actor.trusted else FROM_TEMPLATE_REQUIRED
+    body = await read_object(request, FROM_TEMPLATE_FIELDS, required)
+    try:
+        budget = await request.app.state.services.templates.apply_template(
+            actor,
+            user_id=body.get("user_id"),
+            template_key=body["template_name"],
+            total_income=body["total_income"],
+            budget_name=body.get("budget_name"),
+            start_date=body.get("start_date"),
+        )
+    except BudgetError as exc:
+        if exc.code is not ErrorCode.NOT_FOUND:
+            raise
+        problems = exc.problems if isinstance(exc, ValidationFailed) else [exc]
+        return error_response(400, "; ".join(p.message for p in problems), exc.code.value)
+    return json_response(budget_json(budget), 201)
+
+
 def routes() -> list[Route]:
     """In matching order. Fixed paths below ``/budgets/`` (``GET /budgets/templates/list``,
     ``POST /budgets/from-template``) belong before ``/budgets/{budget_id}``, which would
     otherwise read their last segment as a budget id; ``/budgets/{budget_id}/progress``
     can go anywhere."""
     return [
+        Route("/budgets/templates/list", list_templates, methods=["GET"]),
+        Route("/budgets/from-template", create_from_template, methods=["POST"]),
         Route("/budgets", create_budget, methods=["POST"]),
         Route("/budgets", list_budgets, methods=["GET"]),
         Route("/budgets/{budget_id}", get_budget, methods=["GET"]),

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Sequence
 
-from sqlalchemy import and_, delete, func, or_, select, tuple_
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import Transaction
@@ -81,11 +81,20 @@ class SqlSpendingRepository:
         existing: dict[tuple[str, str], Transaction] = {}
         missing = [t for t in unique if t.id not in inserted]
         if missing:
+            # Per user, `external_id IN (…)`: one index range scan. A row-value IN list
+            # of (user, externalId) pairs makes PostgreSQL OR a bitmap scan per pair,
+            # which takes seconds for a batch of 1,000 already-stored transactions.
+            wanted: dict[str, set[str]] = defaultdict(set)
+            for t in missing:
+                wanted[t.user_id].add(t.external_id)
             rows = (
                 await self.session.execute(
                     select(TransactionRow).where(
-                        tuple_(TransactionRow.user_id, TransactionRow.external_id).in_(
-                            [(t.user_id, t.external_id) for t in missing]
+                        or_(
+                            *(
+                                and_(TransactionRow.user_id == user, TransactionRow.external_id.in_(sorted(ids)))
+                                for user, ids in sorted(wanted.items())
+                            )
                         )
                     )
                 )
@@ -130,6 +139,12 @@ class SqlSpendingRepository:
             await self.session.execute(select(TransactionRow).where(TransactionRow.id == transaction_id))
         ).scalar_one_or_none()
         return to_domain(row) if row else None
+
+    async def stored_ids(self, transaction_ids: Sequence[str]) -> set[str]:
+        if not transaction_ids:
+            return set()
+        rows = await self.session.execute(select(TransactionRow.id).where(TransactionRow.id.in_(list(transaction_ids))))
+        return set(rows.scalars())
 
     async def delete(self, transaction_id: str) -> Transaction | None:
         row = (

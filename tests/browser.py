@@ -8,6 +8,7 @@ the reason shown, except under ``CI=true``, where that fails the run.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -69,3 +70,42 @@ def browser():
     finally:
         chromium.close()
         playwright.stop()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page in its own browser context."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+class PageWatch:
+    """What a page does: every URL it requests (WebSockets too), the WebSocket frames it
+    sends and receives (``{"sent": …}`` / ``{"received": …}``, parsed), its errors."""
+
+    def __init__(self, page):
+        self.requested: list[str] = []
+        self.frames: list[dict] = []
+        self.errors: list[str] = []
+        page.on("request", lambda r: self.requested.append(r.url))
+        page.on("websocket", self._websocket)
+        page.on("pageerror", lambda e: self.errors.append(f"{e.name}: {e.message}"))
+
+    def _websocket(self, ws) -> None:
+        self.requested.append(ws.url)
+        ws.on("framesent", lambda f: self.frames.append({"sent": json.loads(f)}))
+        ws.on("framereceived", lambda f: self.frames.append({"received": json.loads(f)}))
+
+    def sent(self) -> list[dict]:
+        return [f["sent"] for f in self.frames if "sent" in f]
+
+    def received(self) -> list[dict]:
+        return [f["received"] for f in self.frames if "received" in f]
+
+    def outside(self, server: str) -> list[str]:
+        """Requests that left ``server`` (inline ``data:`` URLs stay inside)."""
+        ws_url = server.replace("http://", "ws://")
+        return [u for u in self.requested if not u.startswith((server + "/", ws_url + "/", "data:"))]

@@ -21,7 +21,7 @@ from graph.app import create_app
 from graph.settings import Settings
 
 from .auth_support import JWT_ENV
-from .browser import browser  # noqa: F401 - the fixture, for the browser tests
+from .browser import browser, page  # noqa: F401 - the fixtures, for the browser tests
 from .server import running_server
 from .support import in_ci
 

@@ -10,7 +10,7 @@ import httpx
 
 import pytest
 
-from .browser import ARTIFACTS
+from .browser import ARTIFACTS, PageWatch
 from .server import running_server
 
 ASSETS = ["graphiql.min.css", "react.production.min.js", "react-dom.production.min.js", "graphiql.min.js"]
@@ -32,15 +32,6 @@ async def test_graphiql_page_loads_its_assets_from_this_server(client):
 def server(tmp_path):
     with running_server(f"sqlite+aiosqlite:///{tmp_path / 'graphiql.db'}") as base:
         yield base
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def _run(page, operation: str, name: str, marker: str) -> dict:
@@ -74,19 +65,8 @@ def _result(page, marker: str) -> dict:
 
 
 def test_graphiql_introspects_runs_operations_and_subscribes_over_websocket(server, page):
-    requested: list[str] = []
-    frames: list[dict] = []
-    page.on("request", lambda r: requested.append(r.url))
-    page.on(
-        "websocket",
-        lambda ws: (
-            requested.append(ws.url),
-            ws.on("framesent", lambda f: frames.append({"sent": json.loads(f)})),
-            ws.on("framereceived", lambda f: frames.append({"received": json.loads(f)})),
-        ),
-    )
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(f"{e.name}: {e.message}"))
+    watch = PageWatch(page)
+    frames, errors = watch.frames, watch.errors
 
     page.goto(server + "/graphql")
     page.locator(".graphiql-query-editor .CodeMirror").wait_for()
@@ -150,12 +130,10 @@ def test_graphiql_introspects_runs_operations_and_subscribes_over_websocket(serv
     assert live["data"]["budgetAlerts"]["alertType"] == "WARNING"
     page.screenshot(path=str(ARTIFACTS / "graphiql-subscription.png"))
     assert errors == []
-    ws_url = server.replace("http://", "ws://") + "/graphql"
-    assert ws_url in requested
-    sent = [f["sent"]["type"] for f in frames if "sent" in f]
-    received = [f["received"]["type"] for f in frames if "received" in f]
+    assert server.replace("http://", "ws://") + "/graphql" in watch.requested
+    sent = [m["type"] for m in watch.sent()]
+    received = [m["type"] for m in watch.received()]
     assert sent[:2] == ["connection_init", "subscribe"] and received[0] == "connection_ack", frames
 
     # Offline: every request went to this server (or was inline data).
-    outside = [u for u in requested if not u.startswith((server, ws_url, "data:"))]
-    assert outside == []
+    assert watch.outside(server) == []

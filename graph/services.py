@@ -1,0 +1,48 @@
+"""The services every entry point runs on, wired once: the server (``graph/app.py``) and
+the CLI commands that write data (``import-transactions``, ``import``, ``export``) use the
+same use cases on the same unit of work, so the CLI writes exactly as the API does."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any, AsyncIterator
+
+from domain.alert_service import AlertService
+from domain.service import BudgetService
+from domain.spending import SpendingService
+from domain.template_service import TemplateService
+from domain.webhook_service import WebhookService
+from persistence.database import create_engine
+from persistence.migrate import migrate
+from persistence.unit_of_work import SqlUnitOfWorkFactory
+
+from .context import Services
+
+
+def build_services(uow: SqlUnitOfWorkFactory, hub: Any = None) -> Services:
+    budgets = BudgetService(uow)
+    return Services(
+        budgets=budgets,
+        spending=SpendingService(uow),
+        alerts=AlertService(uow),
+        templates=TemplateService(budgets),
+        webhooks=WebhookService(uow),
+        hub=hub,
+    )
+
+
+@contextlib.asynccontextmanager
+async def open_services(database_url: str) -> AsyncIterator[Services]:
+    """Services on a migrated database, for one command; the engine is closed after.
+
+    There is no alert hub: a command has no subscribers of its own. Alerts its writes
+    raise are stored in the outbox as always; on PostgreSQL the writing transaction's
+    NOTIFY also reaches the subscribers of every running server."""
+    engine = create_engine(database_url)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # the command's output is its summary
+    try:
+        await migrate(engine)
+        yield build_services(SqlUnitOfWorkFactory(engine))
+    finally:
+        await engine.dispose()
