@@ -66,10 +66,12 @@ class CategoryLimit:
     name: str
     amount: Decimal
     since_period: int = 0  # the first period this category is counted in (for rollover)
+    # How transactions match it (see category_key): read for every category of every
+    # progress figure, so computed once.
+    key: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> str:
-        return category_key(self.name)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", category_key(self.name))
 
 
 def category_key(name: str) -> str:

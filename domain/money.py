@@ -38,6 +38,7 @@ def minor_units(currency: str) -> int:
     return get_currency_precision(currency)
 
 
+@lru_cache(maxsize=512)
 def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_units(currency))
 

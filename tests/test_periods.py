@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import datetime as D
 
 import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.periods import BudgetPeriod as P
 from domain.periods import anchor_of, end_date, index_at, label, window, window_at
@@ -71,3 +74,20 @@ def test_days_total():
 )
 def test_labels(period, start, k, expected):
     assert label(window(anchor_of(start), period, k), period) == expected
+
+
+_CALENDAR_STEP = {
+    P.WEEKLY: dict(weeks=1), P.BIWEEKLY: dict(weeks=2), P.MONTHLY: dict(months=1),
+    P.QUARTERLY: dict(months=3), P.YEARLY: dict(years=1),
+}
+
+
+@given(
+    start=st.datetimes(min_value=D(1990, 1, 1), max_value=D(2100, 12, 31)),
+    period=st.sampled_from(list(P)),
+    k=st.integers(min_value=-500, max_value=500),
+)
+def test_period_k_is_calendar_arithmetic_from_the_anchor(start, period, k):
+    # The hand-written arithmetic agrees with dateutil's relativedelta (clamped month ends).
+    anchor = anchor_of(start)
+    assert window(anchor, period, k).start == anchor + relativedelta(**_CALENDAR_STEP[period]) * k
