@@ -99,21 +99,24 @@ class UnitOfWorkFactory(Protocol):
 
 
 @dataclass(frozen=True)
-class SpendingQuery:
-    """Daily spending of some users in some categories over ``[start, end)`` days."""
+class SpendingWindow:
+    """One user's spending in some categories over the days ``[start, end)`` (a period)."""
 
-    user_ids: frozenset[str]
+    user_id: str
     category_keys: frozenset[str]
     start: date
     end: date
 
 
 @dataclass(frozen=True)
-class DaySum:
+class WindowSum:
+    """What one user spent over ``[start, end)`` in one category and currency."""
+
     user_id: str
+    start: date
+    end: date
     category_key: str
     currency: str
-    day: date
     total: Decimal
     count: int
 
@@ -144,8 +147,9 @@ class SpendingRepository(Protocol):
         after: str | None,
     ) -> Page[Transaction]: ...
 
-    async def daily_sums(self, queries: Sequence[SpendingQuery]) -> list[DaySum]:
-        """All matching rollup rows for every query, in one round trip."""
+    async def window_sums(self, windows: Sequence[SpendingWindow]) -> list[WindowSum]:
+        """Sums per window, category and currency for every window, in one round trip:
+        rows grow with windows and categories, not with the number of transactions."""
         ...
 
 

@@ -9,7 +9,7 @@ from typing import Sequence
 
 from . import periods, progress
 from .models import Budget
-from .ports import DaySum, SpendingQuery, UnitOfWork
+from .ports import SpendingWindow, UnitOfWork, WindowSum
 from .progress import BudgetProgress
 
 # (budget, period index, the moment it is seen from, or None for now)
@@ -22,52 +22,51 @@ def naive(moment: datetime) -> datetime:
 
 
 async def progress_in(uow: UnitOfWork, keys: Sequence[ProgressKey], now: datetime) -> list[BudgetProgress]:
-    """Progress of each (budget, period index, as of): one rollup query for all.
-    ``as of`` (default ``now``) is the moment days elapsed and the forecast are seen from."""
+    """Progress of each (budget, period index, as of): one rollup query for all of them,
+    returning a sum per spender, period and category (so its size grows with periods and
+    categories, never with the number of transactions). ``as of`` (default ``now``) is
+    the moment days elapsed and the forecast are seen from."""
     now = naive(now)
-    plans = [_plan(budget, k) for budget, k, _ in keys]
-    rows = await uow.spending.daily_sums([query for query, _ in plans])
-    by_user: dict[str, list[DaySum]] = defaultdict(list)
+    plans = [_windows(budget, k) for budget, k, _ in keys]
+    rows = await uow.spending.window_sums(list(dict.fromkeys(w for _, windows in plans for _, w in windows)))
+    by_window: dict[tuple, list[WindowSum]] = defaultdict(list)
     for row in rows:
-        by_user[row.user_id].append(row)
+        by_window[(row.user_id, row.start, row.end)].append(row)
     result = []
-    for (budget, k, as_of), (query, first) in zip(keys, plans):
-        sums, unconverted = _bucket(budget, k, first, query, by_user)
+    for (budget, k, as_of), (first, windows) in zip(keys, plans):
+        sums, unconverted = _bucket(budget, k, windows, by_window)
         seen_at = naive(as_of) if as_of is not None else now
         result.append(progress.compute(budget, k, sums, now=seen_at, unconverted_count=unconverted))
     return result
 
 
-def _plan(budget: Budget, k: int) -> tuple[SpendingQuery, int]:
+def _windows(budget: Budget, k: int) -> tuple[int, list[tuple[int, SpendingWindow]]]:
+    """The (period index, window) pairs the figures of period ``k`` need: every period
+    from the first one rollover depends on, for every spender (a HOUSEHOLD budget's
+    members spend into it too)."""
     anchor = periods.anchor_of(budget.start_date)
     first = progress.first_period_needed(budget, k)
-    query = SpendingQuery(
-        user_ids=budget.spender_ids,
-        category_keys=frozenset(c.key for c in budget.limits),
-        start=periods.period_start(anchor, budget.period, first).date(),
-        end=periods.period_start(anchor, budget.period, k + 1).date(),
-    )
-    return query, first
+    keys = frozenset(c.key for c in budget.limits)
+    bounds = [periods.period_start(anchor, budget.period, j).date() for j in range(first, k + 2)]
+    return first, [
+        (j, SpendingWindow(user, keys, start, end))
+        for user in sorted(budget.spender_ids)
+        for j, (start, end) in enumerate(zip(bounds, bounds[1:]), start=first)
+    ]
 
 
 def _bucket(
-    budget: Budget, k: int, first: int, query: SpendingQuery, by_user: dict[str, list[DaySum]]
+    budget: Budget, k: int, windows: list[tuple[int, SpendingWindow]], by_window: dict[tuple, list[WindowSum]]
 ) -> tuple[dict[int, dict[str, Decimal]], int]:
-    """Sum the rollup rows of one budget per period and category. Rows in another
-    currency are not added: those in period ``k`` are counted as unconverted."""
-    anchor = periods.anchor_of(budget.start_date)
+    """Spending of one budget per period and category. Sums in another currency are
+    not added: those in period ``k`` are counted as unconverted."""
     sums: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    index_of_day: dict = {}
+    keys = {c.key for c in budget.limits}
     unconverted = 0
-    for user in query.user_ids:
-        for row in by_user.get(user, ()):
-            if row.category_key not in query.category_keys or not query.start <= row.day < query.end:
+    for j, w in windows:
+        for row in by_window.get((w.user_id, w.start, w.end), ()):
+            if row.category_key not in keys:
                 continue
-            j = index_of_day.get(row.day)
-            if j is None:
-                j = index_of_day[row.day] = periods.index_at(
-                    anchor, budget.period, datetime(row.day.year, row.day.month, row.day.day)
-                )
             if row.currency == budget.currency:
                 sums[j][row.category_key] += row.total
             elif j == k:

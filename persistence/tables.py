@@ -142,6 +142,28 @@ class SpendingDailyRow(Base):
     total: Mapped[Decimal] = mapped_column(Money())
     count: Mapped[int] = mapped_column(Integer)
 
+    __table_args__ = (
+        # Progress sums a user's day ranges (periods): an index-only scan on PostgreSQL.
+        Index(
+            "ix_spending_daily_user_day", "user_id", "day",
+            postgresql_include=["category_key", "currency", "total", "count"],
+        ),
+    )
+
+
+class SpendingMonthlyRow(Base):
+    """The same rollup per calendar month (``month`` is its first day): a period of
+    whole months is read from here, so its cost does not grow with its days."""
+
+    __tablename__ = "spending_monthly"
+
+    user_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    month: Mapped[date] = mapped_column(Date(), primary_key=True)
+    category_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    total: Mapped[Decimal] = mapped_column(Money())
+    count: Mapped[int] = mapped_column(Integer)
+
 
 class UserTemplateRow(Base):
     __tablename__ = "user_templates"

@@ -20,6 +20,11 @@ async def test_random_writes_and_deletes_keep_progress_equal_to_the_transactions
     rng = random.Random(20251115)
     cats = ["Groceries", "Fun", "Travel"]
     b = await create_budget(gql, user_id, categories=[{"name": c, "amount": "1000"} for c in cats], rolloverEnabled=False)
+    # A period of whole months plus loose days at both ends: Sep 15 – Dec 14.
+    quarter = await create_budget(
+        gql, user_id, categories=[{"name": c, "amount": "1000"} for c in cats], rolloverEnabled=False,
+        period="QUARTERLY", startDate="2025-09-15T00:00:00",
+    )
     alive: dict[str, tuple[str, Decimal, str]] = {}
     for _ in range(6):
         inputs = [
@@ -44,3 +49,9 @@ async def test_random_writes_and_deletes_keep_progress_equal_to_the_transactions
             expected[category] += amount
     cats_progress = by_name(await progress(gql, b["id"], at="2025-11-15T00:00:00"))
     assert {c: Decimal(cats_progress[c]["spentAmount"]) for c in cats} == {c: expected[c] for c in cats}
+    in_quarter = defaultdict(Decimal)
+    for category, amount, at in alive.values():
+        if "2025-09-15" <= at[:10] < "2025-12-15":
+            in_quarter[category] += amount
+    quarter_progress = by_name(await progress(gql, quarter["id"], period=0))
+    assert {c: Decimal(quarter_progress[c]["spentAmount"]) for c in cats} == {c: in_quarter[c] for c in cats}
