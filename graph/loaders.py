@@ -13,7 +13,9 @@ class ProgressLoader(DataLoader):
     """Keys are ``(budget, period index, as of)``; the budget is already loaded by the parent."""
 
     def __init__(self, spending: SpendingService):
-        super().__init__()
+        # Keyed by the budget's id and version: hashing the whole budget (every
+        # category) for each key showed up in the profile of a page of budgets.
+        super().__init__(get_cache_key=lambda key: (key[0].id, key[0].version, key[1], key[2]))
         self.spending = spending
 
     async def batch_load_fn(self, keys: list[ProgressKey]) -> list[BudgetProgress]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import String, and_, delete, func, literal, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import money
@@ -24,11 +24,16 @@ from domain.ports import Page
 
 from . import cursors
 from .tables import BudgetCategoryRow, BudgetMemberRow, BudgetRow
+from .types import Money, UTCDateTime
 
 CURSOR = "budget"
+# Every column of a budget row, selected as a plain row (``row.pk``, ``row.name``, …).
+BUDGET_COLUMNS = tuple(BudgetRow.__table__.columns)
 
 
-def to_domain(row: BudgetRow) -> Budget:
+def to_domain(row, categories, members) -> Budget:
+    """A domain budget from a budget row, its category rows and its member rows (plain
+    rows: ``name``/``amount``/``since_period`` and ``name`` (the user)/``role``/``created_at``)."""
     return Budget(
         id=row.id,
         user_id=row.user_id,
@@ -38,7 +43,7 @@ def to_domain(row: BudgetRow) -> Budget:
         currency=row.currency,
         limits=tuple(
             CategoryLimit(c.name, c.amount.quantize(money.quantum(row.currency)), c.since_period)
-            for c in row.categories
+            for c in categories
         ),
         start_date=row.start_date,
         end_date=row.end_date,
@@ -49,7 +54,7 @@ def to_domain(row: BudgetRow) -> Budget:
             fraction(row.warning_threshold), fraction(row.limit_threshold), fraction(row.overspending_threshold)
         ),
         version=row.version,
-        members=tuple(BudgetMember(m.user_id, MemberRole(m.role), m.created_at) for m in row.members),
+        members=tuple(BudgetMember(m.name, MemberRole(m.role), m.created_at) for m in members),
     )
 
 
@@ -99,15 +104,47 @@ class SqlBudgetRepository:
             stmt = stmt.with_for_update()
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
+    async def _read(self, stmt) -> list[tuple[int, Budget]]:
+        """Budgets as plain rows, not ORM objects (reads are the hot path: no identity
+        map, no instance state): one statement for the budgets, one for their categories
+        and members together."""
+        rows = (await self.session.execute(stmt)).all()
+        if not rows:
+            return []
+        pks = [r.pk for r in rows]
+        categories: dict[int, list] = {pk: [] for pk in pks}
+        members: dict[int, list] = {pk: [] for pk in pks}
+        c, m = BudgetCategoryRow, BudgetMemberRow
+        parts = union_all(
+            select(
+                c.budget_pk.label("budget_pk"),
+                literal(0).label("kind"),
+                c.position.label("position"),
+                c.name.label("name"),
+                c.amount.label("amount"),
+                c.since_period.label("since_period"),
+                literal(None, String()).label("role"),
+                literal(None, UTCDateTime()).label("created_at"),
+            ).where(c.budget_pk.in_(pks)),
+            select(
+                m.budget_pk, literal(1), literal(0), m.user_id, literal(None, Money()), literal(0), m.role, m.created_at
+            ).where(m.budget_pk.in_(pks)),
+        ).subquery()
+        for part in await self.session.execute(
+            select(parts).order_by(parts.c.budget_pk, parts.c.kind, parts.c.position, parts.c.created_at)
+        ):
+            (members if part.kind else categories)[part.budget_pk].append(part)
+        return [(r.pk, to_domain(r, categories[r.pk], members[r.pk])) for r in rows]
+
     async def get(self, budget_id: str, *, for_update: bool = False) -> Budget | None:
-        row = await self._row(budget_id, for_update)
-        return to_domain(row) if row else None
+        stmt = select(*BUDGET_COLUMNS).where(BudgetRow.id == budget_id)
+        found = await self._read(stmt.with_for_update() if for_update else stmt)
+        return found[0][1] if found else None
 
     async def get_many(self, budget_ids: Sequence[str]) -> dict[str, Budget]:
         if not budget_ids:
             return {}
-        rows = (await self.session.execute(select(BudgetRow).where(BudgetRow.id.in_(list(budget_ids))))).scalars()
-        return {r.id: to_domain(r) for r in rows}
+        return {b.id: b for _, b in await self._read(select(*BUDGET_COLUMNS).where(BudgetRow.id.in_(list(budget_ids))))}
 
     async def counting_spending_of(self, user_ids: Sequence[str], *, for_update: bool = False) -> list[Budget]:
         """Budgets whose spending these users' transactions count in: their own and the
@@ -117,7 +154,7 @@ class SqlBudgetRepository:
             return []
         users = sorted(set(user_ids))
         stmt = (
-            select(BudgetRow)
+            select(*BUDGET_COLUMNS)
             .where(
                 or_(
                     BudgetRow.user_id.in_(users),
@@ -128,7 +165,7 @@ class SqlBudgetRepository:
         )
         if for_update:
             stmt = stmt.with_for_update()
-        return [to_domain(r) for r in (await self.session.execute(stmt)).scalars()]
+        return [b for _, b in await self._read(stmt)]
 
     async def page_for_user(
         self, user_id: str, type: BudgetType | None, first: int, after: str | None, shared: bool | None = None
@@ -142,16 +179,9 @@ class SqlBudgetRepository:
         page_where = list(where)
         if after_seq is not None:
             page_where.append(BudgetRow.pk < after_seq)
-        rows = list(
-            (
-                await self.session.execute(
-                    select(BudgetRow).where(*page_where).order_by(BudgetRow.pk.desc()).limit(first + 1)
-                )
-            ).scalars()
-        )
+        rows = await self._read(select(*BUDGET_COLUMNS).where(*page_where).order_by(BudgetRow.pk.desc()).limit(first + 1))
         has_next = len(rows) > first
-        rows = rows[:first]
-        items = [(cursors.encode(CURSOR, r.pk), to_domain(r)) for r in rows]
+        items = [(cursors.encode(CURSOR, pk), b) for pk, b in rows[:first]]
         return Page(items, has_next, total, items[-1][0] if items else None)
 
     async def save(self, budget: Budget, *, expected_version: int) -> bool:
@@ -186,7 +216,7 @@ class SqlBudgetRepository:
         else:
             member.role = role.value
         await self.session.flush()
-        return to_domain(row)
+        return await self.get(budget_id)
 
     async def remove_member(self, budget_id: str, user_id: str) -> Budget | None:
         row = await self._row(budget_id)
@@ -195,7 +225,7 @@ class SqlBudgetRepository:
             return None
         row.members.remove(member)
         await self.session.flush()
-        return to_domain(row)
+        return await self.get(budget_id)
 
     async def delete(self, budget_id: str) -> bool:
         result = await self.session.execute(delete(BudgetRow).where(BudgetRow.id == budget_id))

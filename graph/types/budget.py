@@ -34,6 +34,11 @@ class BudgetMember:
     created_at: datetime = strawberry.field(description="When it was first shared with them.")
 
 
+def _categories(root: "Budget") -> list[CategoryLimit]:
+    # Built when asked for: a page of budgets with progress never pays for it.
+    return [CategoryLimit(name=c.name, amount=c.amount) for c in root.domain.limits]
+
+
 @strawberry.type(description="A budget: a limit per category, repeating every period from its start date.")
 class Budget:
     id: strawberry.ID
@@ -42,7 +47,7 @@ class Budget:
     type: BudgetTypeEnum
     period: BudgetPeriodEnum
     currency: str
-    categories: list[CategoryLimit] = strawberry.field(description="In the order they were given.")
+    categories: list[CategoryLimit] = strawberry.field(resolver=_categories, description="In the order they were given.")
     total_budgeted: Decimal
     start_date: datetime = strawberry.field(description="Start of period 0 (midnight).")
     end_date: datetime = strawberry.field(description="The last second of period 0.")
@@ -78,7 +83,6 @@ class Budget:
             type=b.type,
             period=b.period,
             currency=b.currency,
-            categories=[CategoryLimit(name=c.name, amount=c.amount) for c in b.limits],
             total_budgeted=b.total_budgeted,
             start_date=b.start_date,
             end_date=b.end_date,
