@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+from typing import Iterator
+
 import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -34,10 +39,29 @@ class BudgetSchema(strawberry.Schema):
         return None
 
 
+class CachedParser(ParserCache):
+    """Strawberry's parser cache, except that a document that does not parse is left to
+    Strawberry's own parse step, so its syntax error is reported like any other (with
+    its ``extensions.code``) rather than escaping the extensions' error handling."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        with contextlib.suppress(GraphQLError):
+            context.graphql_document = self.cached_parse_document(context.query, **context.parse_options)
+        yield
+
+
 def build_schema(settings=None) -> strawberry.Schema:
     """The schema; with ``settings`` (a ``graph.settings.Settings``), also its request
     limits (depth, tokens, aliases, introspection), which the served app uses."""
-    extensions = [ClientErrors, *(limit_extensions(settings) if settings is not None else [])]
+    extensions = [
+        ClientErrors,
+        *(limit_extensions(settings) if settings is not None else []),
+        # A dashboard sends the same few documents over and over: parse and validate
+        # each once (bounded LRU caches, so unique query texts cannot grow memory).
+        lambda: CachedParser(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+    ]
     return BudgetSchema(
         query=Query,
         mutation=Mutation,
