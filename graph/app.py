@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
 from cross_web import HTTPException as GraphQLHTTPException
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -31,6 +32,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET
 
 from domain.errors import BudgetError
+from persistence import statements
 from persistence.bus import AlertHub, make_bus
 from persistence.database import create_engine
 from persistence.migrate import migrate, readiness
@@ -47,6 +49,7 @@ from .logs import RequestContext
 from .schema import build_schema, schema
 from .services import build_services
 from .settings import Settings
+from .statement_header import StatementCountHeader
 from .websocket import BudgetTransportWSHandler
 
 log = logging.getLogger("budgetql")
@@ -100,6 +103,14 @@ class BudgetGraphQL(GraphQL):
             response = error_response(scope["path"], e.status_code, http_code(e.status_code), e.reason)
         await response(scope, receive, send)
 
+    def encode_json(self, data: object) -> str:
+        # Text, not bytes: over WebSocket, bytes would go out as binary frames, which
+        # browser graphql-transport-ws clients do not read.
+        return orjson.dumps(data).decode()
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
     async def get_context(self, request, response) -> Context:
         return Context(
             services=self.app_state.services,
@@ -142,6 +153,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifecycle = app.state.lifecycle = Lifecycle()
         app.state.stopping = lifecycle.stopping  # set when the server begins to stop; see graph/lifecycle.py
         engine = create_engine(settings.database_url)
+        if settings.statement_counter:
+            statements.install(engine)
         if settings.migrate_on_start:
             await migrate(engine)
         uow = SqlUnitOfWorkFactory(engine)
@@ -210,6 +223,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *rest.routes(),
         ]
     )
+    if settings.statement_counter:
+        app.add_middleware(StatementCountHeader)
     app.state.settings = settings
     app.state.auth = auth
     return app

@@ -20,6 +20,7 @@ _ENV = {
     "BUDGETQL_MAX_BODY_BYTES": ("max_body_bytes", int),
     "BUDGETQL_INTROSPECTION": ("introspection", ON_OFF),
     "BUDGETQL_SHUTDOWN_TIMEOUT": ("shutdown_timeout", float),
+    "BUDGETQL_STATEMENT_COUNTER": ("statement_counter", ON_OFF),
     "BUDGETQL_WEBHOOK_WORKER": ("webhook_worker", ON_OFF),
     "BUDGETQL_WEBHOOK_POLL_SECONDS": ("webhook_poll_seconds", float),
     "BUDGETQL_WEBHOOK_TIMEOUT_SECONDS": ("policy.timeout_seconds", float),
@@ -82,6 +83,8 @@ class Settings:
     webhook_poll_seconds: float = 5.0  # fallback when no alert wakes the worker
     webhook_policy: DeliveryPolicy = field(default_factory=DeliveryPolicy)
     auth: AuthSettings = AuthSettings()
+    # Adds an X-Statement-Count header to every HTTP response (for the benchmark).
+    statement_counter: bool = False
 
     @classmethod
     def from_env(cls, database_url: str | None = None, **overrides) -> "Settings":

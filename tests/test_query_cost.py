@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import httpx
 from sqlalchemy import event
 
+from .conftest import GraphQLClient
 from .support import CATEGORY_PROGRESS_FIELDS, record
 
 PAGE_PROGRESS = f"""
@@ -64,3 +66,21 @@ async def test_statements_do_not_grow_with_budgets_or_categories(app, gql, user_
     reads = [s for s in fifty if s.lstrip().upper().startswith("SELECT")]
     assert len(fifty) == len(one), (one, fifty)
     assert len(reads) <= 5, reads
+
+
+async def test_statement_count_header_is_opt_in(app, client, db_url, user_id):
+    from graph.app import create_app
+    from graph.settings import Settings
+
+    await _make_budgets(GraphQLClient(client), user_id, 3, 4)
+    plain = await client.post("/graphql", json={"query": PAGE_PROGRESS, "variables": {"u": user_id}})
+    assert "x-statement-count" not in plain.headers
+    counted_app = create_app(Settings(database_url=db_url, migrate_on_start=False, statement_counter=True))
+    async with counted_app.router.lifespan_context(counted_app):
+        transport = httpx.ASGITransport(app=counted_app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://budgetql.test") as counted:
+            response = await counted.post("/graphql", json={"query": PAGE_PROGRESS, "variables": {"u": user_id}})
+    assert response.status_code == 200 and len(response.json()["data"]["budgets"]["nodes"]) == 3
+    with counting(app.state.engine) as in_process:
+        await GraphQLClient(client)(PAGE_PROGRESS, {"u": user_id})
+    assert int(response.headers["x-statement-count"]) == len(in_process)
