@@ -24,6 +24,7 @@ def is_loopback(host: str) -> bool:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import os
     import signal
 
     import uvicorn
@@ -53,8 +54,7 @@ def _serve(args: argparse.Namespace) -> int:
     except AuthConfigError as exc:
         print(f"budgetql: {exc}", file=sys.stderr)
         return 2
-    config = uvicorn.Config(
-        app,
+    options = dict(
         host=args.host,
         port=args.port,
         log_level=args.log_level,
@@ -63,7 +63,13 @@ def _serve(args: argparse.Namespace) -> int:
         ws_max_size=settings.max_body_bytes,  # a WebSocket message over the limit closes with 1009
         timeout_graceful_shutdown=settings.shutdown_timeout,
     )
-    server = DrainingServer(config, app)
+    if args.workers > 1:
+        # Worker processes build their own app from the environment (uvicorn's supervisor
+        # restarts them; subscriptions are not drained one by one on SIGTERM here).
+        os.environ["BUDGETQL_DATABASE_URL"] = settings.database_url
+        uvicorn.run("graph.app:create_app", factory=True, workers=args.workers, **options)
+        return 0
+    server = DrainingServer(uvicorn.Config(app, **options), app)
     # uvicorn re-raises the signal that stopped it once it has shut down; with these
     # no-op handlers in place, a drained SIGTERM or Ctrl-C ends with exit status 0.
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -118,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with BUDGETQL_AUTH=none, listen on a non-loopback address anyway (everyone is trusted)",
     )
+    serve.add_argument("--workers", type=int, default=1, help="server processes sharing the port (default 1)")
     serve.set_defaults(run=_serve)
 
     mig = sub.add_parser("migrate", help="apply database migrations")
