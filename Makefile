@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install serve test test-sqlite postgres browser migrate schema clean
+.PHONY: install serve test test-sqlite postgres browser migrate schema clean bench bench-smoke bench-tools
 
 install: $(STAMP)
 
@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,bench]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -32,11 +32,24 @@ postgres:
 browser:
 	@sh .ci/ensure-browser
 
-test: install postgres browser
+# The whole suite, bench-smoke included (tests/test_bench_smoke.py), so the benchmark cannot rot.
+test: install postgres browser bench-tools
 	$(PY) -m pytest
 
 test-sqlite: install browser
 	$(PY) -m pytest -k "not postgres"
+
+# The benchmark of the real server on PostgreSQL (see bench/README.md): ~5 min once seeded.
+bench: install postgres bench-tools
+	$(PY) -m bench
+
+# The same harness on a small data set with short runs (under a minute).
+bench-smoke: install postgres bench-tools
+	$(PY) -m bench --smoke
+
+# wrk, the load generator, from the distribution when missing (no-op otherwise).
+bench-tools:
+	@sh .ci/ensure-wrk
 
 schema: install
 	$(VENV)/bin/budgetql export-schema schema.graphql

@@ -1,0 +1,1 @@
+"""The budgetql benchmark: ``make bench`` (full) and ``make bench-smoke`` (small data)."""
