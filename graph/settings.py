@@ -18,6 +18,8 @@ _ENV = {
     "BUDGETQL_MAX_TOKENS": ("max_tokens", int),
     "BUDGETQL_MAX_ALIASES": ("max_aliases", int),
     "BUDGETQL_MAX_BODY_BYTES": ("max_body_bytes", int),
+    "BUDGETQL_MAX_SUBSCRIPTIONS_PER_CONNECTION": ("max_subscriptions_per_connection", int),
+    "BUDGETQL_MAX_SUBSCRIPTIONS_PER_USER": ("max_subscriptions_per_user", int),
     "BUDGETQL_INTROSPECTION": ("introspection", ON_OFF),
     "BUDGETQL_SHUTDOWN_TIMEOUT": ("shutdown_timeout", float),
     "BUDGETQL_STATEMENT_COUNTER": ("statement_counter", ON_OFF),

@@ -137,3 +137,20 @@ async def test_websocket_errors_have_codes_and_big_messages_are_refused(db_url, 
     assert errors[0]["extensions"] == {"code": "VALIDATION", "field": ["userId"]}
     assert refused["type"] == "error" and refused["id"] == "s20"
     assert refused["payload"] == [{"message": "Subscription limit reached", "extensions": {"code": "TOO_MANY_SUBSCRIPTIONS"}}]
+
+
+async def test_subscription_caps_are_settings(db_url, user_id):
+    subscribe = "subscription($u: String!) { budgetAlerts(userId: $u) { id } }"
+    env = {"BUDGETQL_MAX_SUBSCRIPTIONS_PER_CONNECTION": "3", "BUDGETQL_MAX_SUBSCRIPTIONS_PER_USER": "2"}
+    with running_server(db_url, env=env) as base:
+        # Per user: the third live subscription of the same user is refused.
+        same_user = [{"id": f"u{i}", "type": "subscribe", "payload": {"query": subscribe, "variables": {"u": user_id}}} for i in range(3)]
+        (per_user,) = await _ws_messages(base, same_user, expect=1)
+        # Per connection: the fourth operation is refused, whoever it is for.
+        users = [{"id": f"c{i}", "type": "subscribe", "payload": {"query": subscribe, "variables": {"u": f"{user_id}-{i}"}}} for i in range(4)]
+        (per_connection,) = await _ws_messages(base, users, expect=1)
+    assert per_user["id"] == "u2" and per_user["type"] == "next"
+    errors = per_user["payload"]["errors"]
+    assert errors[0]["extensions"]["code"] == "VALIDATION" and "at most 2" in errors[0]["message"]
+    assert per_connection["id"] == "c3" and per_connection["type"] == "error"
+    assert per_connection["payload"][0]["extensions"]["code"] == "TOO_MANY_SUBSCRIPTIONS"
