@@ -57,7 +57,7 @@ def _values(e: AlertEvent) -> dict:
         "budget_id": e.budget_id,
         "user_id": e.user_id,
         "period_start": e.period_start,
-        "category_key": (e.category or "").strip().casefold(),
+        "category_key": _category_key(e),
         "alert_type": e.alert_type.value,
         # Exact figures as decimal text; JSON numbers would pass through float.
         "payload": {
@@ -71,6 +71,15 @@ def _values(e: AlertEvent) -> dict:
         },
         "created_at": e.timestamp,
     }
+
+
+def _once_key(e: AlertEvent) -> tuple:
+    """What the outbox keeps unique (``uq_alerts_once``), as ``_values`` stores it."""
+    return (e.budget_id, e.period_start, _category_key(e), e.alert_type.value)
+
+
+def _category_key(e: AlertEvent) -> str:
+    return (e.category or "").strip().casefold()  # "" for the budget total
 
 
 def readable_by(user_id: str):
@@ -92,8 +101,14 @@ class SqlAlertRepository:
             .on_conflict_do_nothing(index_elements=["budget_id", "period_start", "category_key", "alert_type"])
             .returning(AlertRow.id, AlertRow.seq)
         )
+        # Evaluation hands over every alert that holds; most were stored by earlier
+        # writes. One read finds those, so a write past its thresholds costs one
+        # statement here rather than one per category and level.
+        known = await self._stored_keys(events)
         stored: dict[str, int] = {}
         for e in events:  # one by one: RETURNING with ON CONFLICT DO NOTHING, in raising order
+            if _once_key(e) in known:
+                continue
             row = (await self.session.execute(stmt, _values(e))).first()
             if row is not None:
                 stored[row.id] = row.seq
@@ -107,6 +122,18 @@ class SqlAlertRepository:
                     payload = ",".join(map(str, seqs[i : i + NOTIFY_CHUNK]))
                     await self.session.execute(text("SELECT pg_notify(:c, :p)"), {"c": CHANNEL, "p": payload})
         return new
+
+    async def _stored_keys(self, events: Sequence[AlertEvent]) -> set[tuple]:
+        """The (budget, period, category, type) keys of ``events`` already in the outbox.
+        Only a shortcut: a racing writer's alert is still caught by the unique key."""
+        r = AlertRow
+        rows = await self.session.execute(
+            select(r.budget_id, r.period_start, r.category_key, r.alert_type).where(
+                r.budget_id.in_(sorted({e.budget_id for e in events})),
+                r.period_start.in_(sorted({e.period_start for e in events})),
+            )
+        )
+        return {tuple(row) for row in rows}
 
     async def get(self, alert_id: str) -> AlertEvent | None:
         row = (await self.session.execute(select(AlertRow).where(AlertRow.id == alert_id))).scalar_one_or_none()

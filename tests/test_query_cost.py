@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy import event
 
 from .conftest import GraphQLClient
-from .support import CATEGORY_PROGRESS_FIELDS, record
+from .support import CATEGORY_PROGRESS_FIELDS, RECORD_MANY, record
 
 PAGE_PROGRESS = f"""
 query($u: String!, $first: Int) {{
@@ -84,3 +84,38 @@ async def test_statement_count_header_is_opt_in(app, client, db_url, user_id):
     with counting(app.state.engine) as in_process:
         await GraphQLClient(client)(PAGE_PROGRESS, {"u": user_id})
     assert int(response.headers["x-statement-count"]) == len(in_process)
+
+
+async def _past_every_threshold(gql, user_id, categories: int) -> list[dict]:
+    """A budget of ``categories`` × 100 with 150 spent in each (every alert raised), and
+    the next write's inputs: one more transaction per category."""
+    cats = [{"name": f"Cat {i}", "amount": "100"} for i in range(categories)]
+    created = await gql(
+        "mutation($i: CreateBudgetInput!) { createBudget(input: $i) { errors { message } } }",
+        {"i": {"userId": user_id, "name": "B", "type": "PERSONAL", "period": "MONTHLY", "categories": cats,
+               "startDate": "2025-11-01T00:00:00"}},
+    )
+    assert created["createBudget"]["errors"] == []
+    data = await gql(RECORD_MANY, {"inputs": [
+        {"userId": user_id, "category": f"Cat {i}", "amount": "150", "occurredAt": "2025-11-03T00:00:00"}
+        for i in range(categories)
+    ]})
+    assert data["recordTransactions"]["errors"] == [], data
+    return [
+        {"userId": user_id, "category": f"Cat {i}", "amount": "1", "occurredAt": "2025-11-04T00:00:00"}
+        for i in range(categories)
+    ]
+
+
+async def test_a_write_past_every_threshold_does_not_grow_with_categories(app, gql, user_id):
+    few, many = await _past_every_threshold(gql, user_id + "_few", 2), await _past_every_threshold(gql, user_id + "_many", 20)
+    alerts = await gql("query($u: String!) { alerts(userId: $u, first: 500) { totalCount } }", {"u": user_id + "_many"})
+    assert alerts["alerts"]["totalCount"] >= 3 * 21  # three levels for each category and the total
+    with counting(app.state.engine) as for_few:
+        await gql(RECORD_MANY, {"inputs": few})
+    with counting(app.state.engine) as for_many:
+        data = await gql(RECORD_MANY, {"inputs": many})
+    assert data["recordTransactions"]["createdCount"] == 20
+    # Nothing new to raise: no alert is written, and the statements are the same for 2 or 20 categories.
+    assert not [s for s in for_many if "INSERT INTO alerts" in s], for_many
+    assert len(for_many) == len(for_few), (for_few, for_many)
