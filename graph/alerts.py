@@ -82,6 +82,6 @@ class AlertSubscriptions:
                     yield BudgetAlert.from_domain(event)
             async for event in live:
                 if event.seq not in delivered:
-                    yield BudgetAlert.from_domain(event)
+                    yield BudgetAlert.delivered(event)
         finally:
             live.close()

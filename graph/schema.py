@@ -11,6 +11,8 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from .execution import LeafFastExecutionContext
+
 from .alerts import AlertMutations, AlertQueries, AlertSubscriptions
 from .errors import ClientErrors
 from .limits import limit_extensions
@@ -68,6 +70,7 @@ def build_schema(settings=None) -> strawberry.Schema:
         subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=extensions,
+        execution_context_class=LeafFastExecutionContext,
     )
 
 

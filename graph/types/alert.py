@@ -9,7 +9,12 @@ import strawberry
 
 from domain import alerts
 
+from ..execution import shared_payload
+from ..identity_cache import IdentityCache
 from .pagination import Edge, PageInfo
+
+# The hub hands one AlertEvent object to every subscription it reaches: one view of it.
+_views: IdentityCache["BudgetAlert"] = IdentityCache(256)
 
 AlertTypeEnum = strawberry.enum(
     alerts.AlertType,
@@ -19,6 +24,9 @@ AlertTypeEnum = strawberry.enum(
 )
 
 
+# Every field is a plain attribute, the same whoever receives the alert: one execution
+# of a subscription's document serves every subscriber of a process (graph/execution.py).
+@shared_payload
 @strawberry.type(description="An alert raised when spending crossed a threshold; raised once per budget, period, category and type.")
 class BudgetAlert:
     id: strawberry.ID
@@ -37,6 +45,11 @@ class BudgetAlert:
     period_start: datetime
     timestamp: datetime
     acknowledged_at: datetime | None
+
+    @classmethod
+    def delivered(cls, e: alerts.AlertEvent) -> "BudgetAlert":
+        """The view of a live event, shared by every subscriber it is delivered to."""
+        return _views.get_or_make(e, cls.from_domain)
 
     @classmethod
     def from_domain(cls, e: alerts.AlertEvent) -> "BudgetAlert":
