@@ -32,7 +32,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .app import create_app
     from .auth import AuthConfigError
     from .logs import log_config
-    from .serving import DrainingServer
+    from .serving import DrainingServer, tune_gc
     from .settings import Settings
 
     overrides = {} if args.shutdown_timeout is None else {"shutdown_timeout": args.shutdown_timeout}
@@ -61,14 +61,18 @@ def _serve(args: argparse.Namespace) -> int:
         log_config=log_config(args.log_level),  # JSON lines on stderr, each with its request id
         access_log=False,  # graph.logs.RequestContext writes one line per request instead
         ws_max_size=settings.max_body_bytes,  # a WebSocket message over the limit closes with 1009
+        # Alerts are a few hundred bytes each, sent to every subscriber: compressing
+        # each copy cost more CPU than it saves bytes (7% of a fan-out's samples).
+        ws_per_message_deflate=False,
         timeout_graceful_shutdown=settings.shutdown_timeout,
     )
     if args.workers > 1:
         # Worker processes build their own app from the environment (uvicorn's supervisor
         # restarts them; subscriptions are not drained one by one on SIGTERM here).
         os.environ["BUDGETQL_DATABASE_URL"] = settings.database_url
-        uvicorn.run("graph.app:create_app", factory=True, workers=args.workers, **options)
+        uvicorn.run("graph.serving:served_app", factory=True, workers=args.workers, **options)
         return 0
+    tune_gc()
     server = DrainingServer(uvicorn.Config(app, **options), app)
     # uvicorn re-raises the signal that stopped it once it has shut down; with these
     # no-op handlers in place, a drained SIGTERM or Ctrl-C ends with exit status 0.
