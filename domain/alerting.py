@@ -48,13 +48,17 @@ async def after_spending(uow: UnitOfWork, written: Sequence[Transaction], now: d
         mine = {c.key for c in b.limits}
         anchor = periods.anchor_of(b.start_date)
         current = periods.index_at(anchor, b.period, naive(now))
-        spent = set().union(*(touched[u] for u in b.spender_ids & touched.keys()))
-        for key, currency, at in spent:
-            if key in mine and currency == b.currency:
-                k = periods.index_at(anchor, b.period, at)
-                keys.append((b, k))
-                if b.rollover_mode is not RolloverMode.NONE and k < current:
-                    keys.append((b, current))
+        # Most spending lands in the current period: no calendar arithmetic for it.
+        this = periods.window(anchor, b.period, current)
+        touched_periods: set[int] = set()
+        for user in b.spender_ids & touched.keys():
+            for key, currency, at in touched[user]:
+                if key in mine and currency == b.currency:
+                    in_this = this.start <= at < this.next_start
+                    touched_periods.add(current if in_this else periods.index_at(anchor, b.period, at))
+        if b.rollover_mode is not RolloverMode.NONE and any(k < current for k in touched_periods):
+            touched_periods.add(current)
+        keys.extend((b, k) for k in sorted(touched_periods))
     return await raise_for(uow, keys, now)
 
 

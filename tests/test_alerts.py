@@ -241,3 +241,22 @@ def test_budget_alerts_python_api():
     assert alerts.check_budget(budget_id="b", spent_amount=100, budgeted_amount=600) == []
     with pytest.raises(ValueError, match="increasing"):
         BudgetAlerts(warning_threshold=1.2, limit_threshold=1.0)
+
+
+async def test_overspending_a_past_period_alerts_in_the_current_one_through_rollover(gql, user_id):
+    # FULL rollover: what was overspent last period is taken from this period's amount.
+    this_month = datetime.now(timezone.utc).replace(tzinfo=None, day=1, hour=0, minute=0, second=0, microsecond=0)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    b = (await gql(CREATE, {"input": budget_input(
+        user_id, categories=[{"name": "Groceries", "amount": "100.00"}], startDate=last_month.isoformat(),
+        rolloverMode="FULL",
+    )}))["createBudget"]["budget"]
+    await record(gql, user_id, "Groceries", "50.00", now_iso())  # 50% of this period's 100
+    assert (await gql(ALERTS, {"u": user_id}))["alerts"]["totalCount"] == 0
+    await record(gql, user_id, "Groceries", "140.00", (last_month + timedelta(days=1)).isoformat())
+    alerts = (await gql(ALERTS, {"u": user_id, "b": b["id"], "first": 100}))["alerts"]["nodes"]
+    current = {(a["category"], a["alertType"]) for a in alerts if a["periodStart"].startswith(this_month.isoformat())}
+    past = {(a["category"], a["alertType"]) for a in alerts if a["periodStart"].startswith(last_month.isoformat())}
+    assert {("Groceries", "OVERSPENDING"), (None, "OVERSPENDING")} <= past
+    # This period now has 100 − 40 = 60 for Groceries, of which 50 is spent: 83.3%.
+    assert ("Groceries", "WARNING") in current and ("Groceries", "LIMIT_REACHED") not in current
