@@ -123,6 +123,66 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return attrgetter(definition.python_name), leaf.serialize, nullable
         return resolve, leaf.serialize, nullable
 
+    def complete_iterable_value(
+        self,
+        item_type: Any,
+        field_details_list: Any,
+        info: Any,
+        path: Path,
+        items: Any,
+        position_context: Any,
+    ) -> Any:
+        """A list of plain objects whose selected fields are all plain leaves (a budget's
+        categories): each item becomes its dict directly, without graphql-core's per-item
+        completion. Anything unusual in any item hands the whole list back to it."""
+        rows = self._plain_rows(item_type, field_details_list, path, items)
+        if rows is not None:
+            return rows
+        return super().complete_iterable_value(item_type, field_details_list, info, path, items, position_context)
+
+    def _plain_rows(self, item_type: Any, field_details_list: Any, path: Path, items: Any) -> list | None:
+        nullable = not isinstance(item_type, GraphQLNonNull)
+        object_type = item_type if nullable else item_type.of_type
+        if not isinstance(object_type, GraphQLObjectType) or object_type.is_type_of is not None:
+            return None
+        if not isinstance(items, (list, tuple)) or self.get_stream_usage(field_details_list, path) is not None:
+            return None
+        middleware = self.middleware_manager
+        if middleware and middleware.middlewares:
+            return None
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        if new_defer_usages:
+            return None
+        plan = self._plan(object_type, grouped_field_set)
+        if plan is None or not all(plan):
+            return None
+        fields = [(name, *fast) for name, fast in zip(grouped_field_set, plan)]
+        is_awaitable = self.is_awaitable
+        rows: list = []
+        try:
+            for item in items:
+                if item is None:
+                    if not nullable:
+                        return None
+                    rows.append(None)
+                    continue
+                row = {}
+                for name, read, serialize, field_nullable in fields:
+                    value = read(item)
+                    if value is None:
+                        if not field_nullable:
+                            return None
+                        row[name] = None
+                        continue
+                    serialized = serialize(value)
+                    if serialized is None or serialized is Undefined or is_awaitable(serialized):
+                        return None
+                    row[name] = serialized
+                rows.append(row)
+        except Exception:  # noqa: BLE001 - graphql-core's path reports it properly
+            return None
+        return rows
+
     def execute_fields(
         self,
         parent_type: GraphQLObjectType,

@@ -41,6 +41,7 @@ class Box:
     title: str
     items: list[Item]
     first: Item | None
+    maybe: list[Item | None]
 
 
 def _box(broken: bool = False, weird: bool = False) -> Box:
@@ -49,7 +50,7 @@ def _box(broken: bool = False, weird: bool = False) -> Box:
         items[2].broken = None  # type: ignore[assignment]
     if weird:
         items[1].weird = "not a number"  # type: ignore[assignment]
-    return Box(title="box", items=items, first=items[0])
+    return Box(title="box", items=items, first=items[0], maybe=[items[0], None, items[3]])
 
 
 @shared_payload
@@ -92,6 +93,8 @@ DOCUMENTS = [
     "query($x: Boolean!) { box { items { name @include(if: $x) count @skip(if: $x) } } }",
     "{ box(broken: true) { title items { name broken } } }",
     "{ box(weird: true) { items { name weird } first { weird } } }",
+    "{ box { maybe { name level } } }",
+    "{ box(broken: true) { maybe { name } items { count } } }",
 ]
 
 
