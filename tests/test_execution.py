@@ -94,7 +94,7 @@ DOCUMENTS = [
     "{ box(broken: true) { title items { name broken } } }",
     "{ box(weird: true) { items { name weird } first { weird } } }",
     "{ box { maybe { name level } } }",
-    "{ box(broken: true) { maybe { name } items { count } } }",
+    "{ box(broken: true) { maybe { name } items { count broken } } }",
 ]
 
 
