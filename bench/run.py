@@ -410,17 +410,23 @@ FANOUT_STEPS = ("85", "20", "10")
 def alert_fanout(url: str, plan: Plan) -> Figure:
     """``plan.subscribers`` subscriptions of one user, round robin over two server
     processes; the writer records through the first one only, so half the subscribers
-    are reached through PostgreSQL LISTEN/NOTIFY."""
+    are reached through PostgreSQL LISTEN/NOTIFY. The writer crosses the thresholds of
+    a new budget in each of ``plan.rounds + 1`` rounds; the figure is the median of the
+    rounds' p99 (one round's p99 rests on its few slowest alerts)."""
     # One user holds every subscription: lift the per-user cap (100 by default) for this run.
     env = {"BUDGETQL_MAX_SUBSCRIPTIONS_PER_USER": str(plan.subscribers)}
+    categories = [f"Alert {i}" for i in range(5)]
+    rounds = plan.rounds + 1
     with ExitStack() as stack:
         servers = [stack.enter_context(server_process(url, env=env)).base for _ in range(2)]
         user = f"alerts_{uuid.uuid4().hex[:8]}"
-        categories = [f"Alert {i}" for i in range(5)]
-        created = gql(servers[0], """mutation($i: CreateBudgetInput!) { createBudget(input: $i) { errors { message } } }""", {"i": {
-            "userId": user, "name": "Alerts", "type": "PERSONAL", "period": "MONTHLY",
-            "categories": [{"name": c, "amount": "100"} for c in categories]}})[0]
-        assert created["createBudget"]["errors"] == [], created
+        budgets = []
+        for r in range(rounds):
+            created = gql(servers[0], "mutation($i: CreateBudgetInput!) { createBudget(input: $i) { budget { id } errors { message } } }", {"i": {
+                "userId": user, "name": f"Alerts {r}", "type": "PERSONAL", "period": "MONTHLY",
+                "categories": [{"name": f"{c} of {r}", "amount": "100"} for c in categories]}})[0]["createBudget"]
+            assert created["errors"] == [], created
+            budgets.append(created["budget"]["id"])
         driver = subprocess.Popen(
             [sys.executable, "-m", "bench.fanout", *(a for s in servers for a in ("--url", s.replace("http", "ws") + "/graphql")),
              "--subscribers", str(plan.subscribers), "--user", user],
@@ -430,26 +436,31 @@ def alert_fanout(url: str, plan: Plan) -> Figure:
         if driver.stdout.readline().strip() != "READY":
             raise RuntimeError("fan-out driver did not get ready")
         writes = 0
-        for amount in FANOUT_STEPS:
-            for c in categories:
-                result = gql(servers[0], RECORD, {"input": {"userId": user, "category": c, "amount": amount}})[0]
-                assert result["recordTransaction"]["errors"] == [], result
-                writes += 1
-                time.sleep(0.05)
+        for r in range(rounds):
+            for amount in FANOUT_STEPS:
+                for c in categories:
+                    result = gql(servers[0], RECORD, {"input": {"userId": user, "category": f"{c} of {r}", "amount": amount}})[0]
+                    assert result["recordTransaction"]["errors"] == [], result
+                    writes += 1
+                    time.sleep(0.05)
+            time.sleep(0.5)  # let the round's last deliveries land before the next begins
         driver.stdin.write("DONE\n")
         driver.stdin.flush()
         out, _ = driver.communicate(timeout=180)
         stored = gql(servers[1], "query($u: String!) { alerts(userId: $u, first: 500) { totalCount } }", {"u": user})[0]
     line = next(l for l in out.splitlines() if l.startswith(load.MARK))
     result = json.loads(line[len(load.MARK):])
-    result |= {"writes": writes, "alerts_stored": stored["alerts"]["totalCount"], "servers": len(servers)}
+    per_round = [round(result["p99_ms_by_budget"].get(b, float("nan")), 1) for b in budgets]
+    result |= {"writes": writes, "alerts_stored": stored["alerts"]["totalCount"], "servers": len(servers),
+               "rounds": rounds, "p99_ms_per_round": per_round}
+    p99 = statistics.median(per_round)
     # Every stored alert reached every subscriber: the alerts seen are all that were raised.
-    complete = result["alerts"] == result["alerts_stored"] >= len(categories) * len(FANOUT_STEPS)
-    met = result["lost"] == 0 and result["errors"] == 0 and complete and result["p99_ms"] <= 100
-    return Figure("5", FANOUT_NAME, round(result["p99_ms"], 1), None, None, FANOUT_TARGET, met, "ms",
+    complete = result["alerts"] == result["alerts_stored"] >= rounds * len(categories) * len(FANOUT_STEPS)
+    met = result["lost"] == 0 and result["errors"] == 0 and complete and p99 <= 100
+    return Figure("5", FANOUT_NAME, round(p99, 1), None, None, FANOUT_TARGET, met, "ms",
                   note=f"{plan.subscribers:,} subscribers, {result['alerts']} of {result['alerts_stored']} stored alerts "
                        f"seen; {result['delivered']:,} of {result['expected']:,} deliveries, {result['lost']} lost; "
-                       f"p50 {result['p50_ms']:.1f} ms",
+                       f"p99 per round {per_round} ms, p50 {result['p50_ms']:.1f} ms",
                   details=result)
 
 
