@@ -57,6 +57,10 @@ def create_engine(
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=pool_pre_ping,
+        # The most recently used connection first: each asyncpg connection prepares
+        # statements for itself, and a FIFO pool rotated every request through all of
+        # them after a burst, re-preparing (bench/README.md, figure 4).
+        pool_use_lifo=True,
         pool_recycle=3600,
         pool_timeout=5,
         echo=echo,
