@@ -41,6 +41,19 @@ _SHARED_PAYLOADS: set[type] = set()
 _EVENT_RESULTS: IdentityCache[ExecutionResult] = IdentityCache(256)
 
 
+_UNKNOWN = object()
+
+
+class _Executed:
+    """Stands in for a per-event executor whose result is already known."""
+
+    def __init__(self, result: ExecutionResult):
+        self.result = result
+
+    def execute_operation(self, serially: bool | None = None) -> ExecutionResult:
+        return self.result
+
+
 def shared_payload(cls: type) -> type:
     """Mark a subscription payload type as the same for every subscriber (see above)."""
     _SHARED_PAYLOADS.add(cls)
@@ -60,10 +73,20 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # list: the last one seen skips even building the key.
         self._last: tuple[Any, list[_Fast | None] | None] = (None, None)
 
+    def build_per_event_executor(self, payload: Any) -> Any:
+        """A subscription event whose result another subscriber's executor has already
+        made: hand it over without copying this executor for the event."""
+        variables = self._shareable_variables(payload)
+        if variables is not None:
+            hit = _EVENT_RESULTS.get((self.operation, payload), variables)
+            if hit is not None:
+                return _Executed(hit)
+        return super().build_per_event_executor(payload)
+
     def execute_operation(self, serially: bool | None = None) -> Any:
         """A subscription event: one execution per event, document and variables, shared
         by every subscriber of this process that receives the same payload object."""
-        variables = self._event_variables() if serially is False else None
+        variables = self._shareable_variables(self.root_value) if serially is False else None
         if variables is None:
             return super().execute_operation(serially)
         objects = (self.operation, self.root_value)
@@ -75,18 +98,22 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             _EVENT_RESULTS.put(objects, result, variables)
         return result
 
-    def _event_variables(self) -> tuple | None:
-        """For an event whose result may be shared: the variables, hashable."""
-        if type(self.root_value) not in _SHARED_PAYLOADS or self.operation.operation is not OperationType.SUBSCRIPTION:
+    def _shareable_variables(self, payload: Any) -> tuple | None:
+        """For a subscription event whose result may be shared: the variables, hashable
+        (worked out once per subscription: per-event executors are copies)."""
+        if type(payload) not in _SHARED_PAYLOADS or self.operation.operation is not OperationType.SUBSCRIPTION:
             return None
         middleware = self.middleware_manager
         if middleware and middleware.middlewares:
             return None
-        try:
-            variables = tuple(sorted(self.variable_values.coerced.items()))
-            hash(variables)
-        except (AttributeError, TypeError):
-            return None
+        variables = self.__dict__.get("_variables_key", _UNKNOWN)
+        if variables is _UNKNOWN:
+            try:
+                variables = tuple(sorted(self.variable_values.coerced.items()))
+                hash(variables)
+            except (AttributeError, TypeError):
+                variables = None
+            self._variables_key = variables
         return variables
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[_Fast | None] | None:
