@@ -24,6 +24,9 @@ def _pct(value: Decimal | None) -> float | None:
 
 @strawberry.type(description="Spent vs budgeted for one category in one period.")
 class CategoryProgress:
+    """Resolved from the domain's ``progress.CategoryProgress`` itself (same fields), so a
+    page of budgets makes no copy of each category's figures."""
+
     category_name: str
     budgeted_amount: Decimal = strawberry.field(description="The limit plus any rollover carried in.")
     rollover_amount: Decimal = strawberry.field(description="Carried in from earlier periods (negative under FULL rollover after overspending).")
@@ -34,19 +37,6 @@ class CategoryProgress:
     )
     status: ProgressStatus
     projected_spent: Decimal = strawberry.field(description="Linear forecast of spending by the end of the period.")
-
-    @classmethod
-    def from_domain(cls, c: p.CategoryProgress) -> "CategoryProgress":
-        return cls(
-            category_name=c.category_name,
-            budgeted_amount=c.budgeted_amount,
-            rollover_amount=c.rollover_amount,
-            spent_amount=c.spent_amount,
-            remaining_amount=c.remaining_amount,
-            percent_used=_pct(c.percent_used),
-            status=c.status,
-            projected_spent=c.projected_spent,
-        )
 
 
 @strawberry.type(description="A budget's figures for one period.")
@@ -77,7 +67,10 @@ class BudgetProgress:
             period_index=b.period_index,
             period_start=b.period_start,
             period_end=b.period_end,
-            categories=[CategoryProgress.from_domain(c) for c in b.categories],
+            # The domain's figures serve as they are: CategoryProgress has exactly their
+            # fields (a Decimal percent serializes as the same Float _pct would make),
+            # and no per-category copy is made for the 1,000 categories of a page.
+            categories=b.categories,  # type: ignore[arg-type]
             total_budgeted=b.total_budgeted,
             total_spent=b.total_spent,
             total_remaining=b.total_remaining,
