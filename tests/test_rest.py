@@ -313,6 +313,7 @@ CURL_CREATE = """curl -X POST "http://localhost:8000/budgets" \\
 "rollover_enabled": true
 }'"""
 CURL_LIST = 'curl -X GET "http://localhost:8000/budgets?user_id=user_123"'
+CURL_PROGRESS = 'curl -X GET "http://localhost:8000/budgets/bud_123/progress"'
 # The API Reference's other routes, in the same style, for the budget just created
 # (bud_abc123 is the spec's placeholder id).
 CURL_GET = 'curl -X GET "http://localhost:8000/budgets/bud_abc123"'
@@ -341,6 +342,7 @@ def curl(tmp_path):
 
         def run(command: str, budget_id: str = "bud_abc123") -> tuple[int, str]:
             command = command.replace("http://localhost:8000", base).replace("bud_abc123", budget_id)
+            command = command.replace("bud_123", budget_id)
             done = subprocess.run(
                 ["sh", "-c", command], capture_output=True, text=True, timeout=30,
                 env={"CURL_HOME": str(tmp_path), "PATH": "/usr/local/bin:/usr/bin:/bin"},
@@ -364,6 +366,19 @@ def test_spec_curl_examples_verbatim(curl):
 
     status, text = curl(CURL_GET, created["id"])
     assert status == 200 and json.loads(text) == created
+
+    status, text = curl(CURL_PROGRESS, created["id"])
+    assert status == 200, text
+    figures = json.loads(text, parse_float=Decimal)
+    assert list(figures) == [
+        "budget_id", "current_period", "categories", "total_budgeted", "total_spent", "total_remaining",
+        "percent_used", "period_days_elapsed", "period_days_total",
+    ]
+    assert figures["budget_id"] == created["id"]
+    assert [c["category_name"] for c in figures["categories"]] == ["Groceries", "Restaurants"]
+    assert list(figures["categories"][0]) == ["category_name", "budgeted_amount", "spent_amount", "remaining_amount", "percent_used"]
+    assert figures["total_spent"] == 0 and figures["total_remaining"] == figures["total_budgeted"] >= 800
+    assert curl(CURL_PROGRESS, "bud_missing")[0] == 404
 
     status, text = curl(CURL_PATCH, created["id"])
     assert status == 200, text
