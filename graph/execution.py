@@ -1,4 +1,5 @@
-"""GraphQL execution with a fast path for plain leaf fields.
+"""GraphQL execution with fast paths for plain leaf fields, lists of plain objects, and
+subscription events that every subscriber sees alike.
 
 graphql-core executes every field the same way: a path entry, a resolve-info object,
 the resolver, an awaitable check, then completion and serialization. For a field
@@ -14,6 +15,11 @@ does not serialize) takes graphql-core's own path, so errors, their paths and
 ``extensions`` are exactly what they would be without it. It is off wherever
 graphql-core runs field middleware (schema extensions with a ``resolve`` hook), which
 would need to see every field.
+
+A list whose items are plain objects with only such fields selected (a budget's
+categories) is completed in one loop. And a subscription event whose payload type is
+marked :func:`shared_payload` is executed once per document and variables, its result
+handed to every subscriber of the process that receives the same payload object.
 """
 
 from __future__ import annotations
@@ -42,6 +48,23 @@ _EVENT_RESULTS: IdentityCache[ExecutionResult] = IdentityCache(256)
 
 
 _UNKNOWN = object()
+_SLOW = object()  # a leaf the fast path leaves to graphql-core
+
+
+def _leaf_value(fast: _Fast, source: Any, is_awaitable: Callable[[Any], bool]) -> Any:
+    """The serialized value of a plain leaf field, or ``_SLOW`` when graphql-core must
+    complete it (a null it does not allow, a value that does not serialize)."""
+    read, serialize, nullable = fast
+    try:
+        value = read(source)
+        if value is None:
+            return None if nullable else _SLOW
+        serialized = serialize(value)
+    except Exception:  # noqa: BLE001 - graphql-core's path reports it properly
+        return _SLOW
+    if serialized is None or serialized is Undefined or is_awaitable(serialized):
+        return _SLOW
+    return serialized
 
 
 class _Executed:
@@ -103,8 +126,7 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         (worked out once per subscription: per-event executors are copies)."""
         if type(payload) not in _SHARED_PAYLOADS or self.operation.operation is not OperationType.SUBSCRIPTION:
             return None
-        middleware = self.middleware_manager
-        if middleware and middleware.middlewares:
+        if self._has_middleware():
             return None
         variables = self.__dict__.get("_variables_key", _UNKNOWN)
         if variables is _UNKNOWN:
@@ -115,6 +137,10 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 variables = None
             self._variables_key = variables
         return variables
+
+    def _has_middleware(self) -> bool:
+        middleware = self.middleware_manager  # Strawberry passes one always, often empty
+        return bool(middleware and middleware.middlewares)
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[_Fast | None] | None:
         last_set, last_plan = self._last
@@ -174,8 +200,7 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None
         if not isinstance(items, (list, tuple)) or self.get_stream_usage(field_details_list, path) is not None:
             return None
-        middleware = self.middleware_manager
-        if middleware and middleware.middlewares:
+        if self._has_middleware():
             return None
         grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
         if new_defer_usages:
@@ -183,31 +208,22 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         plan = self._plan(object_type, grouped_field_set)
         if plan is None or not all(plan):
             return None
-        fields = [(name, *fast) for name, fast in zip(grouped_field_set, plan)]
+        fields = list(zip(grouped_field_set, plan))
         is_awaitable = self.is_awaitable
         rows: list = []
-        try:
-            for item in items:
-                if item is None:
-                    if not nullable:
-                        return None
-                    rows.append(None)
-                    continue
-                row = {}
-                for name, read, serialize, field_nullable in fields:
-                    value = read(item)
-                    if value is None:
-                        if not field_nullable:
-                            return None
-                        row[name] = None
-                        continue
-                    serialized = serialize(value)
-                    if serialized is None or serialized is Undefined or is_awaitable(serialized):
-                        return None
-                    row[name] = serialized
-                rows.append(row)
-        except Exception:  # noqa: BLE001 - graphql-core's path reports it properly
-            return None
+        for item in items:
+            if item is None:
+                if not nullable:
+                    return None
+                rows.append(None)
+                continue
+            row = {}
+            for name, fast in fields:
+                value = _leaf_value(fast, item, is_awaitable)
+                if value is _SLOW:
+                    return None
+                row[name] = value
+            rows.append(row)
         return rows
 
     def execute_fields(
@@ -218,8 +234,7 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: Any,
         position_context: Any,
     ) -> Any:
-        middleware = self.middleware_manager  # Strawberry passes one always, often empty
-        plan = None if middleware and middleware.middlewares else self._plan(parent_type, grouped_field_set)
+        plan = None if self._has_middleware() else self._plan(parent_type, grouped_field_set)
         if plan is None:
             return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
         results: dict[str, Any] = {}
@@ -228,17 +243,9 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         try:
             for (response_name, field_details_list), fast in zip(grouped_field_set.items(), plan):
                 if fast is not None:
-                    read, serialize, nullable = fast
-                    try:
-                        value = read(source_value)
-                        serialized = None if value is None else serialize(value)
-                    except Exception:  # noqa: BLE001 - graphql-core's path reports it properly
-                        serialized = value = Undefined
-                    if value is None and nullable:
-                        results[response_name] = None
-                        continue
-                    if serialized is not None and serialized is not Undefined and not is_awaitable(serialized):
-                        results[response_name] = serialized
+                    value = _leaf_value(fast, source_value, is_awaitable)
+                    if value is not _SLOW:
+                        results[response_name] = value
                         continue
                 result = self.execute_field(
                     parent_type,
