@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts import AlertEvent, AlertType
+from domain.models import category_key
 from domain.ports import Page
 
 from . import cursors
@@ -79,7 +80,7 @@ def _once_key(e: AlertEvent) -> tuple:
 
 
 def _category_key(e: AlertEvent) -> str:
-    return (e.category or "").strip().casefold()  # "" for the budget total
+    return category_key(e.category or "")  # "" for the budget total
 
 
 def readable_by(user_id: str):
