@@ -13,9 +13,9 @@ from typing import Iterable, Sequence
 
 from . import alerts, periods, webhook_service
 from .alerts import AlertEvent
-from .models import Budget, RolloverMode, Transaction
+from .models import Budget, RolloverMode, Transaction, naive
 from .ports import UnitOfWork
-from .progress_batch import naive, progress_in
+from .progress_batch import progress_in
 
 
 async def raise_for(uow: UnitOfWork, keys: Iterable[tuple[Budget, int]], now: datetime) -> list[AlertEvent]:

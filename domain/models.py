@@ -127,6 +127,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def naive(moment: datetime) -> datetime:
+    """A moment on the budgets' calendar: naive UTC."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+
+
 @dataclass(frozen=True)
 class Transaction:
     """Spending (positive) or a refund (negative) in one category."""

@@ -117,6 +117,9 @@ def first_period_needed(budget: Budget, k: int) -> int:
     return min(earliest, k)
 
 
+_NOTHING: Mapping[str, Decimal] = {}  # a period with no spending
+
+
 def carried_in(budget: Budget, k: int, sums: PeriodSums) -> dict[str, Decimal]:
     """Rollover carried into period ``k``, per category key.
 
@@ -139,9 +142,6 @@ def carried_in(budget: Budget, k: int, sums: PeriodSums) -> dict[str, Decimal]:
             amount = left if full or left > zero else zero
         carry[c.key] = amount
     return carry
-
-
-_NOTHING: Mapping[str, Decimal] = {}
 
 
 def compute(

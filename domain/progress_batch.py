@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import Sequence
 
 from . import periods, progress
-from .models import Budget
+from .models import Budget, naive
 from .ports import SpendingWindow, UnitOfWork, WindowSum
 from .progress import BudgetProgress
 
 # (budget, period index, the moment it is seen from, or None for now)
 ProgressKey = tuple[Budget, int, "datetime | None"]
-
-
-def naive(moment: datetime) -> datetime:
-    """A moment on the budgets' calendar: naive UTC."""
-    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 async def progress_in(uow: UnitOfWork, keys: Sequence[ProgressKey], now: datetime) -> list[BudgetProgress]:

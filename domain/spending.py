@@ -9,9 +9,9 @@ from typing import Callable, Sequence
 from . import alerting, periods, transactions
 from .access import Actor, owns, require_user
 from .errors import not_found, validation
-from .models import Budget, Transaction, category_key, utcnow
+from .models import Budget, Transaction, category_key, naive, utcnow
 from .ports import Page, UnitOfWork, UnitOfWorkFactory
-from .progress_batch import ProgressKey, naive, progress_in
+from .progress_batch import ProgressKey, progress_in
 from .progress import BudgetProgress
 from .service import PAGE_MAX
 

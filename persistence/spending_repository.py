@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from functools import lru_cache
 from decimal import Decimal
 from typing import Sequence
@@ -23,13 +23,12 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    tuple_,
     union_all,
 )
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.models import Transaction
+from domain.models import Transaction, naive
 from domain.ports import Page, SpendingWindow, WindowSum
 
 from . import cursors
@@ -84,10 +83,6 @@ _UNNEST_INSERT = (
     .bindparams(*(bindparam(c, type_=postgresql.ARRAY(t)) for c, t in _ARRAY_TYPES.items()))
     .columns(id=String)
 )
-
-
-def _naive_utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 class SqlSpendingRepository:
@@ -151,7 +146,7 @@ class SqlSpendingRepository:
             for t in transactions:
                 for name, value in _values(t).items():
                     columns[name].append(value)
-            columns["created_at"] = [_naive_utc(v) for v in columns["created_at"]]
+            columns["created_at"] = [naive(v) for v in columns["created_at"]]
             return set((await self.session.execute(_UNNEST_INSERT, columns)).scalars())
         stmt = (
             insert(self.session, TransactionRow)
