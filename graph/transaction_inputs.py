@@ -57,4 +57,3 @@ class RecordTransactionInput:
             description=self.description,
             external_id=self.external_id,
         )
-
