@@ -49,9 +49,19 @@ class MemberRole(str, Enum):
 
 @dataclass(frozen=True)
 class BudgetMember:
+    """A user who accepted an invitation to a budget (see ``domain.sharing``)."""
+
     user_id: str
     role: MemberRole
-    created_at: datetime
+    created_at: datetime  # when they were invited
+    accepted_at: datetime  # when they accepted: their consent
+    share_history: bool = False  # counted from before ``accepted_at`` too, as they chose
+
+    @property
+    def counts_from(self) -> datetime | None:
+        """The first moment (naive UTC, the calendar of ``Transaction.occurred_at``) of
+        their spending a HOUSEHOLD budget counts; None: all of it."""
+        return None if self.share_history else naive(self.accepted_at)
 
 
 @dataclass(frozen=True)
@@ -116,6 +126,17 @@ class Budget:
         if self.type is BudgetType.HOUSEHOLD:
             return frozenset({self.user_id, *(m.user_id for m in self.members)})
         return frozenset({self.user_id})
+
+    def counts_from(self, user_id: str) -> datetime | None:
+        """From when it counts ``user_id``'s spending (one of ``spender_ids``): the owner's
+        all of it (None), a member's from their acceptance unless they shared their history."""
+        for m in self.members:
+            if m.user_id == user_id and user_id != self.user_id:
+                return m.counts_from
+        return None
+
+    def member(self, user_id: str | None) -> BudgetMember | None:
+        return next((m for m in self.members if m.user_id == user_id), None)
 
 
 def new_id(prefix: str) -> str:

@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Generic, Protocol, Sequence, TypeVar
 
 from .alerts import AlertEvent
-from .models import Budget, BudgetType, MemberRole, Transaction
+from .models import Budget, BudgetMember, BudgetType, MemberRole, Transaction
+from .sharing import Invitation, InvitationStatus
 from .templates import Template
 from .webhooks import Delivery, Webhook
 
@@ -47,8 +48,12 @@ class BudgetRepository(Protocol):
         False own only, True shared only), newest first."""
         ...
 
-    async def set_member(self, budget_id: str, user_id: str, role: MemberRole, at: datetime) -> Budget:
-        """Add a member, or change their role; the budget as it is now."""
+    async def add_member(self, budget_id: str, member: BudgetMember) -> Budget:
+        """Add a member (who accepted an invitation); the budget as it is now."""
+        ...
+
+    async def set_role(self, budget_id: str, user_id: str, role: MemberRole) -> Budget | None:
+        """Change a member's role; the budget as it is now, or None if they are not one."""
         ...
 
     async def remove_member(self, budget_id: str, user_id: str) -> Budget | None:
@@ -78,6 +83,40 @@ class TemplateRepository(Protocol):
     async def delete(self, user_id: str, key: str) -> bool: ...
 
 
+class InvitationRepository(Protocol):
+    """Budget invitations; a PENDING one past ``expires_at`` reads as EXPIRED."""
+
+    async def add(self, invitation: Invitation) -> None: ...
+
+    async def get(self, invitation_id: str, *, for_update: bool = False) -> Invitation | None: ...
+
+    async def open_for(self, budget_id: str, user_id: str, now: datetime) -> Invitation | None: ...
+
+    async def count_open(self, budget_id: str, now: datetime) -> int: ...
+
+    async def count_sent_since(self, inviter: str, since: datetime) -> int: ...
+
+    async def respond(
+        self, invitation_id: str, status: InvitationStatus, at: datetime, *, share_history: bool = False
+    ) -> None: ...
+
+    async def set_role(self, invitation_id: str, role: MemberRole) -> None: ...
+
+    async def for_user(
+        self, user_id: str, status: InvitationStatus | None, now: datetime, limit: int
+    ) -> list[Invitation]:
+        """Received by ``user_id``, newest first."""
+        ...
+
+    async def for_budgets(
+        self, budget_ids: Sequence[str], status: InvitationStatus | None, now: datetime, limit: int | None
+    ) -> dict[str, list[Invitation]]:
+        """Each budget's, newest first."""
+        ...
+
+    async def stored_ids(self, invitation_ids: Sequence[str]) -> set[str]: ...
+
+
 class UnitOfWork(Protocol):
     """One database transaction. ``async with`` commits on success, rolls back on error."""
 
@@ -86,6 +125,7 @@ class UnitOfWork(Protocol):
     alerts: "AlertRepository"
     templates: TemplateRepository
     webhooks: "WebhookRepository"
+    invitations: InvitationRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
 
@@ -100,12 +140,15 @@ class UnitOfWorkFactory(Protocol):
 
 @dataclass(frozen=True)
 class SpendingWindow:
-    """One user's spending in some categories over the days ``[start, end)`` (a period)."""
+    """One user's spending in some categories over the days ``[start, end)`` (a period).
+    ``since``, when given, is a moment on the day ``start``: that day counts only what
+    occurred from then on (a member counted from the moment they accepted)."""
 
     user_id: str
     category_keys: frozenset[str]
     start: date
     end: date
+    since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +158,7 @@ class WindowSum:
     user_id: str
     start: date
     end: date
+    since: datetime | None
     category_key: str
     currency: str
     total: Decimal

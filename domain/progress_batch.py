@@ -26,7 +26,7 @@ async def progress_in(uow: UnitOfWork, keys: Sequence[ProgressKey], now: datetim
     rows = await uow.spending.window_sums(list(dict.fromkeys(w for _, windows in plans for _, w in windows)))
     by_window: dict[tuple, list[WindowSum]] = defaultdict(list)
     for row in rows:
-        by_window[(row.user_id, row.start, row.end)].append(row)
+        by_window[(row.user_id, row.start, row.end, row.since)].append(row)
     result = []
     for (budget, k, as_of), (first, windows) in zip(keys, plans):
         sums, unconverted = _bucket(budget, k, windows, by_window)
@@ -38,16 +38,32 @@ async def progress_in(uow: UnitOfWork, keys: Sequence[ProgressKey], now: datetim
 def _windows(budget: Budget, k: int) -> tuple[int, list[tuple[int, SpendingWindow]]]:
     """The (period index, window) pairs the figures of period ``k`` need: every period
     from the first one rollover depends on, for every spender (a HOUSEHOLD budget's
-    members spend into it too)."""
+    members spend into it too, from the moment they consented)."""
     anchor = periods.anchor_of(budget.start_date)
     first = progress.first_period_needed(budget, k)
     keys = frozenset(c.key for c in budget.limits)
     bounds = [periods.period_start(anchor, budget.period, j).date() for j in range(first, k + 2)]
-    return first, [
-        (j, SpendingWindow(user, keys, start, end))
-        for user in sorted(budget.spender_ids)
-        for j, (start, end) in enumerate(zip(bounds, bounds[1:]), start=first)
-    ]
+    spans = list(enumerate(zip(bounds, bounds[1:]), start=first))
+    windows = []
+    for user in sorted(budget.spender_ids):
+        since = budget.counts_from(user)
+        for j, (start, end) in spans:
+            window = _from(SpendingWindow(user, keys, start, end), since)
+            if window is not None:
+                windows.append((j, window))
+    return first, windows
+
+
+def _from(window: SpendingWindow, since: datetime | None) -> SpendingWindow | None:
+    """``window`` without what occurred before ``since``; None when nothing is left."""
+    if since is None or since.date() < window.start:
+        return window
+    if since.date() >= window.end:
+        return None
+    midnight = since.replace(hour=0, minute=0, second=0, microsecond=0)
+    return SpendingWindow(
+        window.user_id, window.category_keys, since.date(), window.end, None if since == midnight else since
+    )
 
 
 def _bucket(
@@ -59,7 +75,7 @@ def _bucket(
     keys = {c.key for c in budget.limits}
     unconverted = 0
     for j, w in windows:
-        for row in by_window.get((w.user_id, w.start, w.end), ()):
+        for row in by_window.get((w.user_id, w.start, w.end, w.since), ()):
             if row.category_key not in keys:
                 continue
             if row.currency == budget.currency:

@@ -12,14 +12,13 @@ from typing import Any, Callable, Mapping
 
 from . import alerting, money, periods, validation as v
 from .access import Actor, can_admin, can_edit, can_read, require_budget, require_user
-from .errors import conflict, not_found, validation
+from .errors import conflict, validation
 from .models import (
     AlertThresholds,
     Budget,
     BudgetPeriod,
     BudgetType,
     CategoryLimit,
-    MemberRole,
     RolloverMode,
     new_id,
     utcnow,
@@ -226,35 +225,3 @@ class BudgetService:
         async with self.uow(write=True) as uow:
             require_budget(actor, budget_id, await uow.budgets.get(budget_id, for_update=True), can_admin)
             await uow.budgets.delete(budget_id)
-
-    # -- sharing ---------------------------------------------------------------
-    async def share_budget(
-        self, actor: Actor, budget_id: str, user_id: str, role: MemberRole | str
-    ) -> Budget:
-        """Share a budget with a user as VIEWER or EDITOR (owner only); sharing again
-        changes the role. A HOUSEHOLD budget then counts the member's spending too, so
-        its alerts are evaluated at once."""
-        p = v.Problems()
-        member = p.attempt(v.user_id, user_id, "userId")
-        kind = p.attempt(v.enum_value, MemberRole, role, "role")
-        p.check()
-        async with self.uow(write=True) as uow:
-            budget = require_budget(
-                actor, budget_id, await uow.budgets.get(budget_id, for_update=True), can_admin, "budgetId"
-            )
-            if member == budget.user_id:
-                raise validation(f"{member} owns budget {budget_id}: it cannot be shared with its owner", "userId")
-            shared = await uow.budgets.set_member(budget_id, member, kind, self.clock())
-            if shared.spender_ids != budget.spender_ids:
-                await alerting.after_budget_change(uow, shared, self.clock())
-            return shared
-
-    async def unshare_budget(self, actor: Actor, budget_id: str, user_id: str) -> Budget:
-        """Stop sharing a budget with a user (owner only): they no longer see it."""
-        member = v.user_id(user_id, "userId")
-        async with self.uow(write=True) as uow:
-            require_budget(actor, budget_id, await uow.budgets.get(budget_id, for_update=True), can_admin, "budgetId")
-            unshared = await uow.budgets.remove_member(budget_id, member)
-            if unshared is None:
-                raise not_found(f"Budget {budget_id} is not shared with {member}", "userId")
-            return unshared

@@ -11,11 +11,12 @@ from domain.access import Actor
 from domain.alert_service import AlertService
 from domain.errors import unauthenticated
 from domain.service import BudgetService
+from domain.sharing_service import SharingService
 from domain.spending import SpendingService
 from domain.template_service import TemplateService
 from domain.webhook_service import WebhookService
 
-from .loaders import ProgressLoader
+from .loaders import InvitationLoader, ProgressLoader
 
 
 @dataclass
@@ -55,6 +56,17 @@ class Context:
         return self.loaders["progress"]
 
     @property
+    def sharing(self) -> SharingService:
+        return self.services.sharing
+
+    @property
+    def invitation_loader(self) -> InvitationLoader:
+        """Each budget's invitations, for its owner: one read for a page of budgets."""
+        if "invitations" not in self.loaders:
+            self.loaders["invitations"] = InvitationLoader(self.services.sharing, self.actor)
+        return self.loaders["invitations"]
+
+    @property
     def templates(self) -> TemplateService:
         return self.services.templates
 
@@ -73,6 +85,7 @@ class Services:
     templates: TemplateService
     hub: Any  # persistence.bus.AlertHub: fans committed alerts out to this process's subscribers
     webhooks: WebhookService
+    sharing: SharingService
 
 
 Info = _Info[Context, None]

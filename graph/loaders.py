@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from aiodataloader import DataLoader
 
+from domain.access import Actor
+from domain.models import Budget
 from domain.progress import BudgetProgress
+from domain.sharing import Invitation
+from domain.sharing_service import SharingService
 from domain.spending import ProgressKey, SpendingService
 
 
@@ -20,3 +24,16 @@ class ProgressLoader(DataLoader):
 
     async def batch_load_fn(self, keys: list[ProgressKey]) -> list[BudgetProgress]:
         return await self.spending.progress_many(keys)
+
+
+class InvitationLoader(DataLoader):
+    """Keys are budgets; each gets its invitations (its owner's to read, nobody else's)."""
+
+    def __init__(self, sharing: SharingService, actor: Actor):
+        super().__init__(get_cache_key=lambda budget: budget.id)
+        self.sharing = sharing
+        self.actor = actor
+
+    async def batch_load_fn(self, budgets: list[Budget]) -> list[list[Invitation]]:
+        found = await self.sharing.sent(self.actor, budgets)
+        return [found[b.id] for b in budgets]

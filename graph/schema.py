@@ -19,13 +19,15 @@ from .limits import limit_extensions
 from .mutations import BudgetMutations
 from .queries import BudgetQueries
 from .scalars import SCALAR_MAP
-from .sharing import SharingMutations
+from .sharing import SharingMutations, SharingQueries
 from .spending import SpendingMutations, SpendingQueries
 from .template_mutations import TemplateMutations
 from .template_queries import TemplateQueries
 from .webhooks import WebhookMutations, WebhookQueries
 
-Query = merge_types("Query", (BudgetQueries, SpendingQueries, TemplateQueries, AlertQueries, WebhookQueries))
+Query = merge_types(
+    "Query", (BudgetQueries, SharingQueries, SpendingQueries, TemplateQueries, AlertQueries, WebhookQueries)
+)
 Mutation = merge_types(
     "Mutation",
     (BudgetMutations, SharingMutations, SpendingMutations, TemplateMutations, AlertMutations, WebhookMutations),

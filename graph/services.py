@@ -10,6 +10,7 @@ from typing import Any, AsyncIterator
 
 from domain.alert_service import AlertService
 from domain.service import BudgetService
+from domain.sharing_service import SharingService
 from domain.spending import SpendingService
 from domain.template_service import TemplateService
 from domain.webhook_service import WebhookService
@@ -28,6 +29,7 @@ def build_services(uow: SqlUnitOfWorkFactory, hub: Any = None) -> Services:
         alerts=AlertService(uow),
         templates=TemplateService(budgets),
         webhooks=WebhookService(uow),
+        sharing=SharingService(uow),
         hub=hub,
     )
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Sequence
 
-from sqlalchemy import String, and_, delete, func, literal, or_, select, union_all, update
+from sqlalchemy import Boolean, String, and_, delete, func, literal, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import money
@@ -84,6 +83,13 @@ def _category_rows(b: Budget) -> list[BudgetCategoryRow]:
     ]
 
 
+def _member_row(m: BudgetMember) -> BudgetMemberRow:
+    return BudgetMemberRow(
+        user_id=m.user_id, role=m.role.value, created_at=m.created_at, accepted_at=m.accepted_at,
+        share_history=m.share_history,
+    )
+
+
 class SqlBudgetRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -92,6 +98,7 @@ class SqlBudgetRepository:
         row = BudgetRow(id=budget.id)
         _fill(row, budget)
         row.categories = _category_rows(budget)
+        row.members = [_member_row(m) for m in budget.members]
         self.session.add(row)
         await self.session.flush()
 
@@ -122,18 +129,23 @@ class SqlBudgetRepository:
                 c.since_period.label("since_period"),
                 literal(None, String()).label("role"),
                 literal(None, UTCDateTime()).label("created_at"),
+                literal(None, UTCDateTime()).label("accepted_at"),
+                literal(False, Boolean()).label("share_history"),
             ).where(c.budget_pk.in_(pks)),
             select(
-                m.budget_pk, literal(1), literal(0), m.user_id, literal(None, Money()), literal(0), m.role, m.created_at
+                m.budget_pk, literal(1), literal(0), m.user_id, literal(None, Money()), literal(0), m.role,
+                m.created_at, m.accepted_at, m.share_history,
             ).where(m.budget_pk.in_(pks)),
         ).subquery()
         quantum = {r.pk: money.quantum(r.currency) for r in rows}
         ordered = select(parts).order_by(parts.c.budget_pk, parts.c.kind, parts.c.position, parts.c.created_at)
         # Unpacked by position: a page of budgets has a thousand of these rows, and
         # attribute access on a Row costs more than everything else done with it.
-        for budget_pk, kind, _, name, amount, since_period, role, created_at in await self.session.execute(ordered):
+        for budget_pk, kind, _, name, amount, since_period, role, created_at, accepted_at, history in (
+            await self.session.execute(ordered)
+        ):
             if kind:
-                members[budget_pk].append(BudgetMember(name, MemberRole(role), created_at))
+                members[budget_pk].append(BudgetMember(name, MemberRole(role), created_at, accepted_at, bool(history)))
             else:
                 categories[budget_pk].append(CategoryLimit(name, amount.quantize(quantum[budget_pk]), since_period))
         return [(r.pk, to_domain(r, categories[r.pk], members[r.pk])) for r in rows]
@@ -210,13 +222,18 @@ class SqlBudgetRepository:
         await self.session.flush()
         return True
 
-    async def set_member(self, budget_id: str, user_id: str, role: MemberRole, at: datetime) -> Budget:
+    async def add_member(self, budget_id: str, member: BudgetMember) -> Budget:
+        row = await self._row(budget_id)
+        row.members.append(_member_row(member))
+        await self.session.flush()
+        return await self.get(budget_id)
+
+    async def set_role(self, budget_id: str, user_id: str, role: MemberRole) -> Budget | None:
         row = await self._row(budget_id)
         member = next((m for m in row.members if m.user_id == user_id), None)
         if member is None:
-            row.members.append(BudgetMemberRow(user_id=user_id, role=role.value, created_at=at))
-        else:
-            member.role = role.value
+            return None
+        member.role = role.value
         await self.session.flush()
         return await self.get(budget_id)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from decimal import Decimal
 from typing import Sequence
@@ -256,18 +256,25 @@ class SqlSpendingRepository:
 
     async def window_sums(self, windows: Sequence[SpendingWindow]) -> list[WindowSum]:
         # The same period of the same user once, whatever the number of budgets asking.
-        keys_of: dict[tuple[str, date, date], set[str]] = {}
+        keys_of: dict[tuple[str, date, date, datetime | None], set[str]] = {}
         for w in windows:
             if w.category_keys and w.start < w.end:
-                keys_of.setdefault((w.user_id, w.start, w.end), set()).update(w.category_keys)
+                keys_of.setdefault((w.user_id, w.start, w.end, w.since), set()).update(w.category_keys)
         if not keys_of:
             return []
         # Each window is its whole calendar months (the monthly rollup) plus the days
         # before and after them (the daily rollup): the rows read grow with the
-        # number of periods, not with the days or transactions in them.
-        day_pieces, month_pieces = [], []
-        for window in sorted(keys_of):
-            _, start, end = window
+        # number of periods, not with the days or transactions in them. A window that
+        # starts at a moment within its first day (``since``) reads that day's
+        # transactions from that moment on (a member's consent is not at midnight).
+        day_pieces, month_pieces, moment_pieces = [], [], []
+        for window in sorted(keys_of, key=lambda w: (w[0], w[1], w[2], w[3] or datetime.min)):
+            _, start, end, since = window
+            if since is not None:
+                start = start + timedelta(days=1)
+                moment_pieces.append((window, since, datetime.combine(start, datetime.min.time())))
+                if start >= end:
+                    continue
             first_month = start if start.day == 1 else _next_month(start)
             last_month = end.replace(day=1)
             if first_month < last_month:
@@ -275,11 +282,12 @@ class SqlSpendingRepository:
                 day_pieces += [(window, lo, hi) for lo, hi in ((start, first_month), (last_month, end)) if lo < hi]
             else:
                 day_pieces.append((window, start, end))
-        pieces = day_pieces + month_pieces
+        pieces = day_pieces + month_pieces + moment_pieces
         params: dict = {"keys": sorted(set().union(*keys_of.values()))}
-        for i, ((user, _, _), lo, hi) in enumerate(pieces):
+        for i, ((user, *_), lo, hi) in enumerate(pieces):
             params.update({f"u{i}": user, f"lo{i}": lo, f"hi{i}": hi})
-        rows = await self.session.execute(_window_sums_statement(len(day_pieces), len(month_pieces)), params)
+        statement = _window_sums_statement(len(day_pieces), len(month_pieces), len(moment_pieces))
+        rows = await self.session.execute(statement, params)
         sums: dict[tuple, list] = defaultdict(lambda: [Decimal(0), 0])
         for piece, category, currency, total, count in rows:
             s = sums[(pieces[piece][0], category, currency)]
@@ -293,12 +301,14 @@ def _next_month(day: date) -> date:
 
 
 @lru_cache(maxsize=128)
-def _window_sums_statement(day_pieces: int, month_pieces: int):
+def _window_sums_statement(day_pieces: int, month_pieces: int, moment_pieces: int = 0):
     """Sums per piece ``i`` (``[lo_i, hi_i)`` of user ``u_i``), category and currency: one
     indexed range read per piece, glued with UNION ALL. Built once per shape, so
-    SQLAlchemy compiles it once and the driver reuses its prepared statement."""
+    SQLAlchemy compiles it once and the driver reuses its prepared statement. Day and
+    month pieces read the rollups; moment pieces (part of one day) the transactions."""
     branches = [_piece(SpendingDailyRow.day, SpendingDailyRow, i) for i in range(day_pieces)]
     branches += [_piece(SpendingMonthlyRow.month, SpendingMonthlyRow, day_pieces + i) for i in range(month_pieces)]
+    branches += [_moment_piece(day_pieces + month_pieces + i) for i in range(moment_pieces)]
     u = (union_all(*branches) if len(branches) > 1 else branches[0]).subquery("u")
     return select(u.c.piece, u.c.category_key, u.c.currency, func.sum(u.c.total), func.sum(u.c.count)).group_by(
         u.c.piece, u.c.category_key, u.c.currency
@@ -313,4 +323,24 @@ def _piece(when, table, i: int):
         when >= bindparam(f"lo{i}", type_=Date),
         when < bindparam(f"hi{i}", type_=Date),
         table.category_key.in_(bindparam("keys", expanding=True)),
+    )
+
+
+def _moment_piece(i: int):
+    t = TransactionRow
+    return (
+        select(
+            literal_column(str(i), Integer).label("piece"),
+            t.category_key,
+            t.currency,
+            func.sum(t.amount).label("total"),
+            func.count().label("count"),
+        )
+        .where(
+            t.user_id == bindparam(f"u{i}", type_=String),
+            t.occurred_at >= bindparam(f"lo{i}", type_=DateTime),
+            t.occurred_at < bindparam(f"hi{i}", type_=DateTime),
+            t.category_key.in_(bindparam("keys", expanding=True)),
+        )
+        .group_by(t.category_key, t.currency)
     )

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -95,16 +96,42 @@ class BudgetCategoryRow(Base):
 
 
 class BudgetMemberRow(Base):
-    """Users a budget is shared with (household budgets)."""
+    """Users who accepted an invitation to a budget (see ``BudgetInvitationRow``)."""
 
     __tablename__ = "budget_members"
 
     budget_pk: Mapped[int] = mapped_column(ForeignKey("budgets.pk", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     role: Mapped[str] = mapped_column(String(10))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())  # invited
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    share_history: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (Index("ix_budget_members_user", "user_id"),)
+
+
+class BudgetInvitationRow(Base):
+    """An invitation to a budget: nobody is a member until they accept one."""
+
+    __tablename__ = "budget_invitations"
+
+    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    budget_pk: Mapped[int] = mapped_column(ForeignKey("budgets.pk", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(200))  # the invitee
+    role: Mapped[str] = mapped_column(String(10))
+    invited_by: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10))
+    share_history: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (
+        Index("ix_budget_invitations_user", "user_id", "pk"),
+        Index("ix_budget_invitations_budget", "budget_pk", "pk"),
+        Index("ix_budget_invitations_inviter", "invited_by", "created_at"),
+    )
 
 
 class TransactionRow(Base):

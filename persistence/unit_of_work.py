@@ -18,6 +18,7 @@ from domain.errors import BudgetError
 
 from .alert_repository import SqlAlertRepository
 from .budget_repository import SqlBudgetRepository
+from .invitation_repository import SqlInvitationRepository
 from .database import WRITE, database_unavailable, is_unavailable
 from .spending_repository import SqlSpendingRepository
 from .template_repository import SqlTemplateRepository
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
         self.spending = SqlSpendingRepository(self.session)
         self.alerts = SqlAlertRepository(self.session, self.announced)
         self.templates = SqlTemplateRepository(self.session)
+        self.invitations = SqlInvitationRepository(self.session)
         self.webhooks = SqlWebhookRepository(self.session)
         return self
 

@@ -43,6 +43,8 @@ DELETE = """
 mutation($id: ID!) { deleteBudget(id: $id) { deletedId errors { field code message } } }
 """
 
+INVITATION_FIELDS = "id budgetId budgetName userId role invitedBy createdAt expiresAt respondedAt status shareHistory"
+
 GET = f"query($id: ID!) {{ budget(id: $id) {{ {BUDGET_FIELDS} }} }}"
 
 LIST = f"""

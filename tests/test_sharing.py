@@ -7,7 +7,7 @@ token per ``Api`` client.
 from __future__ import annotations
 
 from .auth_support import Api, new_user
-from .support import BUDGET_FIELDS, CREATE, DELETE, GET, PROGRESS, RECORD, UPDATE
+from .support import BUDGET_FIELDS, INVITATION_FIELDS, CREATE, DELETE, GET, PROGRESS, RECORD, UPDATE
 from .test_alerts import current_budget, now_iso
 from .test_query_cost import counting
 from .ws import Subscriber
@@ -15,7 +15,17 @@ from .ws import Subscriber
 SHARE = f"""
 mutation($b: ID!, $u: String!, $role: MemberRole!) {{
   shareBudget(budgetId: $b, userId: $u, role: $role) {{
-    budget {{ {BUDGET_FIELDS} members {{ userId role createdAt }} }}
+    budget {{ {BUDGET_FIELDS} members {{ userId role createdAt acceptedAt sharesHistory }} }}
+    invitation {{ {INVITATION_FIELDS} }}
+    errors {{ field code message }}
+  }}
+}}
+"""
+ACCEPT = f"""
+mutation($id: ID!, $history: Boolean! = false) {{
+  acceptInvitation(id: $id, shareHistory: $history) {{
+    invitation {{ {INVITATION_FIELDS} }}
+    budget {{ id members {{ userId role createdAt acceptedAt sharesHistory }} }}
     errors {{ field code message }}
   }}
 }}
@@ -38,12 +48,23 @@ def household(owner: Api, amount: str = "100.00", type: str = "HOUSEHOLD") -> di
 
 
 def share(owner: Api, budget: dict, member: Api | str, role: str) -> dict:
+    """The owner invites ``member``: the shareBudget payload (an invitation, no membership yet)."""
     user = member if isinstance(member, str) else member.user
     return owner(SHARE, {"b": budget["id"], "u": user, "role": role})["shareBudget"]
 
 
+def join(owner: Api, budget: dict, member: Api, role: str, share_history: bool = False) -> dict:
+    """The owner invites ``member``, who accepts: the acceptInvitation payload."""
+    sent = share(owner, budget, member, role)
+    assert sent["errors"] == [] and sent["invitation"]["status"] == "PENDING", sent
+    accepted = member(ACCEPT, {"id": sent["invitation"]["id"], "history": share_history})["acceptInvitation"]
+    assert accepted["errors"] == [], accepted
+    return accepted
+
+
 def spend(api: Api, amount: str, category: str = "Groceries") -> None:
-    payload = api(RECORD, {"input": {"category": category, "amount": amount, "occurredAt": now_iso()}})
+    """Spending that occurs now (the server's clock: after anything accepted before)."""
+    payload = api(RECORD, {"input": {"category": category, "amount": amount}})
     assert payload["recordTransaction"]["errors"] == [], payload
 
 
@@ -54,10 +75,9 @@ def codes(payload: dict) -> list[str]:
 def test_a_viewer_reads_the_budget_its_progress_and_alerts_but_changes_nothing(jwt_server):
     owner, viewer, stranger = (Api(jwt_server, new_user(p)) for p in ("owner", "viewer", "stranger"))
     budget = household(owner, type="PERSONAL")
-    shared = share(owner, budget, viewer, "VIEWER")
-    assert shared["errors"] == []
+    shared = join(owner, budget, viewer, "VIEWER")
     assert [(m["userId"], m["role"]) for m in shared["budget"]["members"]] == [(viewer.user, "VIEWER")]
-    assert shared["budget"]["version"] == budget["version"]  # sharing is not an edit of the budget
+    assert owner(GET, {"id": budget["id"]})["budget"]["version"] == budget["version"]  # sharing is not an edit
 
     seen = viewer(GET, {"id": budget["id"]})["budget"]
     assert seen["userId"] == owner.user and seen["name"] == budget["name"]
@@ -90,7 +110,7 @@ def test_a_viewer_reads_the_budget_its_progress_and_alerts_but_changes_nothing(j
 def test_an_editor_updates_but_only_the_owner_deletes_or_shares(jwt_server):
     owner, editor, other = (Api(jwt_server, new_user(p)) for p in ("owner", "editor", "other"))
     budget = household(owner)
-    assert share(owner, budget, editor, "EDITOR")["errors"] == []
+    join(owner, budget, editor, "EDITOR")
     updated = editor(UPDATE, {"id": budget["id"], "input": {"name": "Family food"}, "v": budget["version"]})["updateBudget"]
     assert updated["errors"] == [] and updated["budget"]["name"] == "Family food"
     assert updated["budget"]["userId"] == owner.user
@@ -100,8 +120,9 @@ def test_an_editor_updates_but_only_the_owner_deletes_or_shares(jwt_server):
     alert = editor(ALERTS, {})["alerts"]["nodes"][0]
     assert editor(ACK, {"id": alert["id"]})["acknowledgeAlert"]["errors"] == []
 
-    # Sharing again changes the role: now a viewer, the same member cannot edit.
+    # Sharing again changes a member's role (no new invitation): now a viewer, they cannot edit.
     again = share(owner, budget, editor, "VIEWER")
+    assert again["invitation"] is None
     assert [(m["userId"], m["role"]) for m in again["budget"]["members"]] == [(editor.user, "VIEWER")]
     assert codes(editor(UPDATE, {"id": budget["id"], "input": {"name": "x"}})["updateBudget"]) == ["FORBIDDEN"]
     assert owner(DELETE, {"id": budget["id"]})["deleteBudget"]["errors"] == []
@@ -111,7 +132,7 @@ def test_an_editor_updates_but_only_the_owner_deletes_or_shares(jwt_server):
 def test_unsharing_revokes_everything(jwt_server):
     owner, member = Api(jwt_server, new_user("owner")), Api(jwt_server, new_user("member"))
     budget = household(owner)
-    share(owner, budget, member, "EDITOR")
+    join(owner, budget, member, "EDITOR")
     spend(owner, "85.00")
     assert member(ALERTS, {})["alerts"]["totalCount"] == 2
     left = owner(UNSHARE, {"b": budget["id"], "u": member.user})["unshareBudget"]
@@ -140,8 +161,8 @@ def test_a_household_budget_counts_its_members_spending(jwt_server):
     owner, member, outsider = (Api(jwt_server, new_user(p)) for p in ("owner", "member", "outsider"))
     home = household(owner, "1000.00")
     personal = household(owner, "1000.00", type="PERSONAL")
-    share(owner, home, member, "VIEWER")
-    share(owner, personal, member, "VIEWER")
+    join(owner, home, member, "VIEWER")
+    join(owner, personal, member, "VIEWER")
     spend(owner, "10.00")
     spend(member, "20.00")
     spend(member, "5.00", category="Restaurants")  # not one of its categories
@@ -155,20 +176,38 @@ def test_a_household_budget_counts_its_members_spending(jwt_server):
     assert owner(PROGRESS, {"id": home["id"]})["budget"]["progress"]["totalSpent"] == "10.00"
 
 
-def test_sharing_a_household_evaluates_the_members_spending_at_once(jwt_server):
+def test_accepting_with_history_evaluates_the_members_earlier_spending_at_once(jwt_server):
     owner, member = Api(jwt_server, new_user("owner")), Api(jwt_server, new_user("member"))
     home = household(owner)
     spend(member, "90.00")  # before sharing: not the household's yet
     assert owner(ALERTS, {})["alerts"]["totalCount"] == 0
-    share(owner, home, member, "VIEWER")
+    sent = share(owner, home, member, "VIEWER")
+    assert owner(ALERTS, {})["alerts"]["totalCount"] == 0  # an invitation counts nothing
+    accepted = member(ACCEPT, {"id": sent["invitation"]["id"], "history": True})["acceptInvitation"]
+    assert accepted["budget"]["members"][0]["sharesHistory"] is True
     kinds = owner(ALERTS, {})["alerts"]
     assert kinds["totalCount"] == 2 and {a["budgetId"] for a in kinds["nodes"]} == {home["id"]}
+    assert owner(PROGRESS, {"id": home["id"]})["budget"]["progress"]["totalSpent"] == "90.00"
+
+
+def test_accepting_without_history_counts_only_what_comes_after(jwt_server):
+    owner, member = Api(jwt_server, new_user("owner")), Api(jwt_server, new_user("member"))
+    home = household(owner)
+    spend(member, "90.00")  # earlier today, before accepting
+    join(owner, home, member, "VIEWER")
+    assert owner(PROGRESS, {"id": home["id"]})["budget"]["progress"]["totalSpent"] == "0.00"
+    assert owner(ALERTS, {})["alerts"]["totalCount"] == 0
+    spend(member, "30.00")
+    assert owner(PROGRESS, {"id": home["id"]})["budget"]["progress"]["totalSpent"] == "30.00"
+    spend(member, "55.00")  # 85 of 100 from acceptance on: WARNING, once
+    alerts = owner(ALERTS, {})["alerts"]
+    assert alerts["totalCount"] == 2 and {a["budgetId"] for a in alerts["nodes"]} == {home["id"]}
 
 
 async def test_members_receive_the_households_alerts_on_their_subscriptions(jwt_server):
     owner, member, stranger = (Api(jwt_server, new_user(p)) for p in ("owner", "member", "stranger"))
     home = household(owner)
-    share(owner, home, member, "VIEWER")
+    join(owner, home, member, "VIEWER")
     query = "subscription { budgetAlerts { budgetId userId category alertType } }"
     async with Subscriber(jwt_server, query, {}, init_payload=owner.ws_init) as to_owner, Subscriber(
         jwt_server, query, {}, init_payload=member.ws_init
@@ -197,6 +236,9 @@ async def test_a_page_of_shared_households_costs_the_same_statements_whatever_it
             budget_id = made["createBudget"]["budget"]["id"]
             shared = await gql(SHARE, {"b": budget_id, "u": member, "role": "VIEWER"})
             assert shared["shareBudget"]["errors"] == []
+            # Trusted (authentication off): the caller accepts for the member, history included.
+            accepted = await gql(ACCEPT, {"id": shared["shareBudget"]["invitation"]["id"], "history": True})
+            assert accepted["acceptInvitation"]["errors"] == []
         await gql(RECORD, {"input": {"userId": member, "category": "Groceries", "amount": "7", "occurredAt": "2025-11-02T00:00:00"}})
 
     await households(user_id + "_o1", user_id + "_m1", 1)

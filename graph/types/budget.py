@@ -10,6 +10,7 @@ import strawberry
 from domain import models
 
 from ..context import Info
+from .invitation import BudgetInvitation
 from .progress import BudgetProgress
 from .enums import BudgetPeriodEnum, BudgetTypeEnum, MemberRoleEnum, RolloverModeEnum
 
@@ -27,11 +28,17 @@ class AlertThresholds:
     overspending: Decimal
 
 
-@strawberry.type(description="A user a budget is shared with.")
+@strawberry.type(description="A user who accepted an invitation to a budget.")
 class BudgetMember:
     user_id: str
     role: MemberRoleEnum
-    created_at: datetime = strawberry.field(description="When it was first shared with them.")
+    created_at: datetime = strawberry.field(description="When they were invited.")
+    accepted_at: datetime = strawberry.field(
+        description="When they accepted: a HOUSEHOLD budget counts their spending from this moment."
+    )
+    shares_history: bool = strawberry.field(
+        description="Whether they also let it count their spending from before acceptedAt."
+    )
 
 
 def _categories(root: "Budget") -> list[CategoryLimit]:
@@ -58,8 +65,9 @@ class Budget:
     created_at: datetime
     updated_at: datetime
     members: list[BudgetMember] = strawberry.field(
-        description="Users it is shared with (not its owner, userId), oldest first. A HOUSEHOLD budget counts "
-        "their spending too."
+        description="Users who accepted an invitation to it (not its owner, userId), oldest first. A HOUSEHOLD "
+        "budget counts their spending from the moment they accepted (or all of it, if they chose to share "
+        "their history)."
     )
 
     domain: strawberry.Private[models.Budget]
@@ -68,6 +76,12 @@ class Budget:
     async def progress(self, info: Info, at: datetime | None = None, period: int | None = None) -> BudgetProgress:
         k = period if period is not None else info.context.spending.period_at(self.domain, at)
         return BudgetProgress.from_domain(await info.context.progress_loader.load((self.domain, k, at)))
+
+    @strawberry.field(
+        description="Its invitations, newest first (at most 200): its owner's to read; anyone else gets an empty list."
+    )
+    async def invitations(self, info: Info) -> list[BudgetInvitation]:
+        return [BudgetInvitation.from_domain(i) for i in await info.context.invitation_loader.load(self.domain)]
 
     @strawberry.field(description="Progress of the current period and up to `last - 1` before it, newest first.")
     async def periods(self, info: Info, last: int = 12) -> list[BudgetProgress]:
@@ -96,6 +110,15 @@ class Budget:
             version=b.version,
             created_at=b.created_at,
             updated_at=b.updated_at,
-            members=[BudgetMember(user_id=m.user_id, role=m.role, created_at=m.created_at) for m in b.members],
+            members=[
+                BudgetMember(
+                    user_id=m.user_id,
+                    role=m.role,
+                    created_at=m.created_at,
+                    accepted_at=m.accepted_at,
+                    shares_history=m.share_history,
+                )
+                for m in b.members
+            ],
             domain=b,
         )
