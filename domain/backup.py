@@ -22,14 +22,16 @@ from typing import Any, Callable, Mapping
 
 from . import money, template_rules as rules, validation as v
 from .errors import BudgetError, validation
-from .models import AlertThresholds, Budget, CategoryLimit, Transaction
+from .models import AlertThresholds, Budget, BudgetMember, CategoryLimit, MemberRole, Transaction
+from .sharing import Invitation, InvitationStatus
 from .periods import anchor_of, end_date
 from .templates import Template
 from .access import TRUSTED
 from .transactions import TransactionInput, build
 
 FORMAT = "budgetql-backup"
-VERSION = 1
+VERSION = 2  # 2: budgets carry their members and invitations
+READS = (1, 2)
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
@@ -39,6 +41,7 @@ class Backup:
     budgets: tuple[Budget, ...]  # oldest first
     templates: tuple[Template, ...]  # the user's own, oldest first
     transactions: tuple[Transaction, ...]  # by occurred_at, then as recorded
+    invitations: tuple[Invitation, ...] = ()  # of its budgets, oldest first
 
 
 # -- records to a document -------------------------------------------------------
@@ -50,7 +53,31 @@ def _timestamp(value: datetime) -> str:
     return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def _budget(b: Budget) -> dict[str, Any]:
+def _member(m: BudgetMember) -> dict[str, Any]:
+    return {
+        "user_id": m.user_id,
+        "role": m.role.value,
+        "created_at": _timestamp(m.created_at),
+        "accepted_at": _timestamp(m.accepted_at),
+        "share_history": m.share_history,
+    }
+
+
+def _invitation(i: Invitation) -> dict[str, Any]:
+    return {
+        "id": i.id,
+        "user_id": i.user_id,
+        "role": i.role.value,
+        "invited_by": i.invited_by,
+        "status": i.status.value,  # as stored: expiry is read from expires_at
+        "share_history": i.share_history,
+        "created_at": _timestamp(i.created_at),
+        "expires_at": _timestamp(i.expires_at),
+        "responded_at": _timestamp(i.responded_at) if i.responded_at else None,
+    }
+
+
+def _budget(b: Budget, invitations: list[Invitation]) -> dict[str, Any]:
     return {
         "id": b.id,
         "name": b.name,
@@ -70,6 +97,8 @@ def _budget(b: Budget) -> dict[str, Any]:
         "version": b.version,
         "created_at": _timestamp(b.created_at),
         "updated_at": _timestamp(b.updated_at),
+        "members": [_member(m) for m in b.members],
+        "invitations": [_invitation(i) for i in invitations],
     }
 
 
@@ -103,7 +132,7 @@ def to_document(backup: Backup) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "user_id": backup.user_id,
-        "budgets": [_budget(b) for b in backup.budgets],
+        "budgets": [_budget(b, [i for i in backup.invitations if i.budget_id == b.id]) for b in backup.budgets],
         "templates": [_template(t) for t in backup.templates],
         "transactions": [_transaction(t) for t in backup.transactions],
     }
@@ -167,13 +196,62 @@ BUDGET_KEYS = (
     "id", "name", "type", "period", "currency", "start_date", "rollover_mode", "thresholds",
     "categories", "version", "created_at", "updated_at",
 )
+SHARING_KEYS = ("members", "invitations")  # since version 2
+MEMBER_KEYS = ("user_id", "role", "created_at", "accepted_at", "share_history")
+INVITATION_KEYS = (
+    "id", "user_id", "role", "invited_by", "status", "share_history", "created_at", "expires_at", "responded_at",
+)
 CATEGORY_KEYS = ("name", "amount", "since_period")
 TEMPLATE_KEYS = ("key", "name", "description", "type", "period", "categories", "created_at")
 TRANSACTION_KEYS = ("id", "category", "amount", "currency", "occurred_at", "description", "external_id", "created_at")
 
 
-def _read_budget(raw: Any, user_id: str, *path: str) -> Budget:
-    d = _object(raw, BUDGET_KEYS, *path)
+def _bool(value: Any, *path: str) -> bool:
+    if not isinstance(value, bool):
+        raise validation("must be true or false", *path)
+    return value
+
+
+def _read_member(raw: Any, owner: str, *path: str) -> BudgetMember:
+    d = _object(raw, MEMBER_KEYS, *path)
+    p = v.Problems()
+    user = p.attempt(v.user_id, d["user_id"], *path, "user_id")
+    if user == owner:
+        p.add(validation("the budget's owner cannot be one of its members", *path, "user_id"))
+    member = BudgetMember(
+        user_id=user,
+        role=p.attempt(v.enum_value, MemberRole, d["role"], *path, "role"),
+        created_at=p.attempt(_timestamp_in, d["created_at"], *path, "created_at"),
+        accepted_at=p.attempt(_timestamp_in, d["accepted_at"], *path, "accepted_at"),
+        share_history=p.attempt(_bool, d["share_history"], *path, "share_history"),
+    )
+    p.check()
+    return member
+
+
+def _read_invitation(raw: Any, budget: Budget, *path: str) -> Invitation:
+    d = _object(raw, INVITATION_KEYS, *path)
+    p = v.Problems()
+    responded = d["responded_at"]
+    invitation = Invitation(
+        id=p.attempt(_id, d["id"], *path, "id"),
+        budget_id=budget.id,
+        budget_name=budget.name,
+        user_id=p.attempt(v.user_id, d["user_id"], *path, "user_id"),
+        role=p.attempt(v.enum_value, MemberRole, d["role"], *path, "role"),
+        invited_by=p.attempt(v.user_id, d["invited_by"], *path, "invited_by"),
+        status=p.attempt(v.enum_value, InvitationStatus, d["status"], *path, "status"),
+        share_history=p.attempt(_bool, d["share_history"], *path, "share_history"),
+        created_at=p.attempt(_timestamp_in, d["created_at"], *path, "created_at"),
+        expires_at=p.attempt(_timestamp_in, d["expires_at"], *path, "expires_at"),
+        responded_at=None if responded is None else p.attempt(_timestamp_in, responded, *path, "responded_at"),
+    )
+    p.check()
+    return invitation
+
+
+def _read_budget(raw: Any, user_id: str, version: int, *path: str) -> tuple[Budget, list[Invitation]]:
+    d = _object(raw, BUDGET_KEYS + (SHARING_KEYS if version >= 2 else ()), *path)
     p = v.Problems()
     currency = p.attempt(money.normalize_currency, d["currency"], *path, "currency")
     entries = p.attempt(_list, d["categories"], *path, "categories") or []
@@ -200,8 +278,18 @@ def _read_budget(raw: Any, user_id: str, *path: str) -> Budget:
         thresholds=p.attempt(v.thresholds, d["thresholds"], *path, "thresholds") or AlertThresholds(),
         version=p.attempt(_int, d["version"], 1, *path, "version"),
     )
+    raw_members = p.attempt(_list, d.get("members", []), *path, "members") or []
+    members = [p.attempt(_read_member, m, user_id, *path, "members", str(i)) for i, m in enumerate(raw_members)]
+    if len({m.user_id for m in members if m}) != len([m for m in members if m]):
+        p.add(validation("a user appears more than once", *path, "members"))
     p.check()
-    return budget
+    budget = replace(budget, members=tuple(members))
+    raw_invitations = p.attempt(_list, d.get("invitations", []), *path, "invitations") or []
+    invitations = [
+        p.attempt(_read_invitation, i, budget, *path, "invitations", str(n)) for n, i in enumerate(raw_invitations)
+    ]
+    p.check()
+    return budget, invitations
 
 
 def _read_template(raw: Any, user_id: str, *path: str) -> Template:
@@ -256,8 +344,10 @@ def from_document(document: Any, now: datetime) -> Backup:
     top = _object(document, ("format", "version", "user_id", "budgets", "templates", "transactions"))
     if top["format"] != FORMAT:
         raise validation(f"not a budgetql backup (format {top['format']!r}, expected {FORMAT!r})", "format")
-    if top["version"] != VERSION:
-        raise validation(f"backup version {top['version']!r} is not supported (this budgetql reads {VERSION})", "version")
+    if top["version"] not in READS or isinstance(top["version"], bool):
+        readable = " and ".join(str(r) for r in READS)
+        raise validation(f"backup version {top['version']!r} is not supported (this budgetql reads {readable})", "version")
+    version = top["version"]
     user_id = v.user_id(top["user_id"], "user_id")
     p = v.Problems()
 
@@ -268,7 +358,16 @@ def from_document(document: Any, now: datetime) -> Backup:
         _unique(records, key, what, name, p)
         return tuple(r for _, r in records)
 
-    budgets = section("budgets", "budget id", lambda b: b.id, lambda raw, *path: _read_budget(raw, user_id, *path))
+    with_invitations = section(
+        "budgets", "budget id", lambda b: b[0].id, lambda raw, *path: _read_budget(raw, user_id, version, *path)
+    )
+    budgets = tuple(b for b, _ in with_invitations)
+    invitations = tuple(i for _, found in with_invitations for i in found)
+    seen: set[str] = set()
+    for i in invitations:
+        if i.id in seen:
+            p.add(validation(f"invitation id {i.id!r} appears more than once", "budgets"))
+        seen.add(i.id)
     templates = section(
         "templates", "template key", lambda t: t.key, lambda raw, *path: _read_template(raw, user_id, *path)
     )
@@ -276,7 +375,7 @@ def from_document(document: Any, now: datetime) -> Backup:
         "transactions", "transaction id", lambda t: t.id, lambda raw, *path: _read_transaction(raw, user_id, now, *path)
     )
     p.check()
-    return Backup(user_id, budgets, templates, transactions)
+    return Backup(user_id, budgets, templates, transactions, invitations)
 
 
 def problem_lines(exc: BudgetError) -> list[str]:

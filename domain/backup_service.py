@@ -18,6 +18,7 @@ from typing import Callable
 
 from . import validation as v
 from .access import TRUSTED
+from .models import utcnow
 from .backup import Backup
 from .service import PAGE_MAX, BudgetService
 from .spending import SpendingService
@@ -48,7 +49,12 @@ class BackupService:
     async def export(self, user_id: str) -> Backup:
         user = v.user_id(user_id, "userId")
         # A backup is an operator's tool (the CLI, with the database's URL): it acts as trusted.
-        budgets = await self.budgets.get_budgets(TRUSTED, user)  # newest first
+        # The user's own budgets only, with their members and invitations: a budget shared
+        # with them is its owner's data and goes into its owner's backup.
+        budgets = await self._own_budgets(user)  # newest first
+        async with self.uow() as uow:
+            sent = await uow.invitations.for_budgets([b.id for b in budgets], None, utcnow(), None)
+        invitations = sorted((i for found in sent.values() for i in found), key=lambda i: (i.created_at, i.id))
         own = [t for t in await self.templates.list_templates(TRUSTED, user) if not t.built_in]
         transactions = []  # most recent first
         after = None
@@ -58,7 +64,16 @@ class BackupService:
             if not page.has_next:
                 break
             after = page.end_cursor
-        return Backup(user, tuple(reversed(budgets)), tuple(own), tuple(reversed(transactions)))
+        return Backup(user, tuple(reversed(budgets)), tuple(own), tuple(reversed(transactions)), tuple(invitations))
+
+    async def _own_budgets(self, user: str) -> list:
+        result, after = [], None
+        while True:
+            page = await self.budgets.list_budgets(TRUSTED, user, None, PAGE_MAX, after, shared=False)
+            result.extend(b for _, b in page.items)
+            if not page.has_next:
+                return result
+            after = page.end_cursor
 
     async def restore(self, backup: Backup, progress: Callable[[int], None] = lambda done: None) -> RestoreReport:
         """Store what ``backup`` holds and is not stored yet; ``progress`` is told how
@@ -67,7 +82,11 @@ class BackupService:
             present = await uow.budgets.get_many([b.id for b in backup.budgets])
             for budget in backup.budgets:
                 if budget.id not in present:
-                    await uow.budgets.add(budget)
+                    await uow.budgets.add(budget)  # with its members, as accepted when they did
+            stored = await uow.invitations.stored_ids([i.id for i in backup.invitations])
+            for invitation in backup.invitations:
+                if invitation.budget_id not in present and invitation.id not in stored:
+                    await uow.invitations.add(invitation)
             templates_added = [await uow.templates.add(t) for t in backup.templates]
         transactions_added = 0
         for start in range(0, len(backup.transactions), BATCH_MAX):

@@ -119,7 +119,7 @@ async def test_export_then_import_into_an_empty_database_round_trips_exactly(
     await make_user_data(gql, user_id)
     first = await _export(capsys, db_url, user_id, tmp_path / "backup.json")
     document = json.loads(first)
-    assert (document["format"], document["version"], document["user_id"]) == ("budgetql-backup", 1, user_id)
+    assert (document["format"], document["version"], document["user_id"]) == ("budgetql-backup", 2, user_id)
     assert [b["name"] for b in document["budgets"]] == ["Yen budget", "November 2025"]  # oldest first
     yen = document["budgets"][0]
     assert (yen["currency"], yen["rollover_mode"], yen["version"]) == ("JPY", "full", 2)
@@ -217,8 +217,8 @@ async def test_a_damaged_backup_stores_nothing(capsys, db_url, gql, user_id, tmp
         ("[]", "(document): must be an object"),
         ('{"format": "x", "version": 1, "user_id": "u", "budgets": [], "templates": [], "transactions": []}',
          "format: not a budgetql backup"),
-        ('{"format": "budgetql-backup", "version": 2, "user_id": "u", "budgets": [], "templates": [], "transactions": []}',
-         "version: backup version 2 is not supported"),
+        ('{"format": "budgetql-backup", "version": 3, "user_id": "u", "budgets": [], "templates": [], "transactions": []}',
+         "version: backup version 3 is not supported"),
         ('{"format": "budgetql-backup", "version": 1, "user_id": "u", "budgets": {}, "templates": [], "transactions": []}',
          "budgets: must be a list"),
     ],
@@ -229,3 +229,67 @@ async def test_files_that_are_not_backups(capsys, tmp_path, text, message):
     ran = await budgetql(capsys, "import", str(path), "--database-url", f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
     assert ran.status == 2 and message in ran.err
     assert not (tmp_path / "x.db").exists()  # refused before touching any database
+
+
+SHARE = """mutation($b: ID!, $u: String!, $role: MemberRole!) {
+  shareBudget(budgetId: $b, userId: $u, role: $role) { invitation { id } errors { message } } }"""
+ANSWER = """mutation($id: ID!, $history: Boolean!) {
+  acceptInvitation(id: $id, shareHistory: $history) { errors { message } } }"""
+DECLINE = "mutation($id: ID!) { declineInvitation(id: $id) { errors { message } } }"
+
+
+async def test_a_shared_household_round_trips_with_its_members_and_invitations(
+    capsys, db_url, gql, user_id, tmp_path, empty_db_url
+):
+    owner, sharer, newcomer, undecided, refuser = (f"{user_id}_{n}" for n in ("o", "s", "n", "u", "r"))
+    home = (await _ok(gql, CREATE, {"input": budget_input(
+        owner, name="Home", type="HOUSEHOLD", startDate="2025-11-01T00:00:00",
+        categories=[{"name": "Groceries", "amount": "600.00"}],
+    )}, "createBudget"))["budget"]
+    for member in (sharer, newcomer):
+        await _ok(gql, RECORD_MANY, {"inputs": [
+            {"userId": member, "category": "Groceries", "amount": "12.34", "occurredAt": "2025-11-02T10:00:00"},
+        ]}, "recordTransactions")
+    invitations = {}
+    for user, role in ((sharer, "EDITOR"), (newcomer, "VIEWER"), (undecided, "VIEWER"), (refuser, "VIEWER")):
+        sent = await _ok(gql, SHARE, {"b": home["id"], "u": user, "role": role}, "shareBudget")
+        invitations[user] = sent["invitation"]["id"]
+    await _ok(gql, ANSWER, {"id": invitations[sharer], "history": True}, "acceptInvitation")
+    await _ok(gql, ANSWER, {"id": invitations[newcomer], "history": False}, "acceptInvitation")
+    await _ok(gql, DECLINE, {"id": invitations[refuser]}, "declineInvitation")
+
+    first = await _export(capsys, db_url, owner, tmp_path / "owner.json")
+    document = json.loads(first)
+    [budget] = document["budgets"]
+    assert [(m["user_id"], m["role"], m["share_history"]) for m in budget["members"]] == [
+        (sharer, "editor", True), (newcomer, "viewer", False),
+    ]
+    assert all(m["accepted_at"].endswith("Z") and m["accepted_at"] >= m["created_at"] for m in budget["members"])
+    assert [(i["user_id"], i["status"]) for i in budget["invitations"]] == [
+        (sharer, "accepted"), (newcomer, "accepted"), (undecided, "pending"), (refuser, "declined"),
+    ]
+    # A budget shared with a user is its owner's data: not in the member's backup.
+    member_backup = json.loads(await _export(capsys, db_url, sharer, tmp_path / "sharer.json"))
+    assert member_backup["budgets"] == [] and len(member_backup["transactions"]) == 1
+
+    for user in (owner, sharer, newcomer):
+        await _export(capsys, db_url, user, tmp_path / f"{user}.json")
+        await _import(capsys, empty_db_url, tmp_path / f"{user}.json")
+    assert await _export(capsys, empty_db_url, owner, tmp_path / "again.json") == first
+    restored, original = await _progress(empty_db_url, home["id"], 0), await _progress(db_url, home["id"], 0)
+    # The sharer's history counts, the newcomer's earlier spending does not: in both databases.
+    assert restored.total_spent == original.total_spent and str(original.total_spent) == "12.34"
+
+
+async def test_a_version_1_backup_still_reads(capsys, db_url, gql, user_id, tmp_path):
+    await make_user_data(gql, user_id)
+    document = json.loads(await _export(capsys, db_url, user_id, tmp_path / "backup.json"))
+    document["version"] = 1
+    for budget in document["budgets"]:
+        del budget["members"], budget["invitations"]
+    (tmp_path / "v1.json").write_text(json.dumps(document))
+    assert (await _import(capsys, db_url, tmp_path / "v1.json"))[1] == "budgets: 0 restored, 2 already present (skipped)"
+    document["version"] = 2
+    (tmp_path / "v2.json").write_text(json.dumps(document))
+    ran = await budgetql(capsys, "import", str(tmp_path / "v2.json"), "--database-url", db_url)
+    assert ran.status != 0 and "budgets.0: fields: missing members, invitations" in ran.err

@@ -7,9 +7,12 @@ GraphQL over HTTP, REST and WebSocket; webhooks on a server of their own.
 
 from __future__ import annotations
 
+import json
+
 from .auth_support import Api, new_user
 from .support import INVITATION_FIELDS
 from .test_sharing import ACCEPT, ALERTS, MINE, UNSHARE, codes, household, join, share, spend
+from .test_webhooks import own_db  # noqa: F401 - the fixture: a database of the test's own
 from .ws import Subscriber
 
 GUESSES = [("medical", "1"), ("GAMBLING", "1"), ("Rent", "1"), ("Therapy", "1")]
@@ -172,3 +175,48 @@ def test_invitations_are_bounded_per_budget_and_per_inviter(jwt_server):
     assert codes(refused) == ["RATE_LIMITED"] and "24 hours" in refused["errors"][0]["message"]
     assert len(owner(SENT, {"id": budgets[2]["id"]})["budget"]["invitations"]) == 10
     assert owner.rest("GET", f"/budgets/{budgets[2]['id']}").status_code == 200
+
+
+def test_webhooks_of_a_former_member_receive_nothing_more(own_db, user_id):
+    """Deliveries go to the webhooks of the budget's owner and its members at the time an
+    alert is raised: an invitee before accepting and a member after leaving get none."""
+    from .server import running_server
+    from .test_alerts import http_gql
+    from .test_webhooks import FAST, Receiver, deliveries, register, wait_until
+
+    owner, member, invitee = user_id + "_owner", user_id + "_member", user_id + "_invitee"
+    trusted_share = """mutation($b: ID!, $u: String!) {
+      shareBudget(budgetId: $b, userId: $u, role: VIEWER) { invitation { id } errors { code } } }"""
+    accept = "mutation($id: ID!) { acceptInvitation(id: $id) { errors { code } } }"
+    leave = "mutation($b: ID!, $u: String) { leaveBudget(budgetId: $b, userId: $u) { errors { code } } }"
+    with Receiver() as receiver, running_server(own_db, env=FAST) as base:
+        hooks = {u: register(base, u, receiver.url(f"/{u}")) for u in (owner, member, invitee)}
+        from .test_alerts import today
+
+        made = http_gql(base, """mutation($i: CreateBudgetInput!) { createBudget(input: $i) { budget { id } } }""", {"i": {
+            "userId": owner, "name": "Home", "type": "HOUSEHOLD", "period": "MONTHLY", "startDate": today(),
+            "categories": [{"name": "Groceries", "amount": "100.00"}, {"name": "Rent", "amount": "100.00"}],
+            "rolloverEnabled": False,
+        }})
+        budget_id = made["createBudget"]["budget"]["id"]
+        for user in (member, invitee):
+            sent = http_gql(base, trusted_share, {"b": budget_id, "u": user})["shareBudget"]
+            if user == member:
+                assert http_gql(base, accept, {"id": sent["invitation"]["id"]})["acceptInvitation"]["errors"] == []
+
+        def spend(user: str, category: str, amount: str) -> None:
+            body = http_gql(base, "mutation($i: RecordTransactionInput!) { recordTransaction(input: $i) { errors { code } } }",
+                            {"i": {"userId": user, "category": category, "amount": amount}})
+            assert body["recordTransaction"]["errors"] == []
+
+        spend(owner, "Groceries", "85.00")  # Groceries WARNING: to the owner and the member
+        wait_until("both deliveries", lambda: receiver.got(f"/{owner}") and receiver.got(f"/{member}"))
+        assert http_gql(base, leave, {"b": budget_id, "u": member})["leaveBudget"]["errors"] == []
+        spend(owner, "Rent", "85.00")  # Rent's WARNING and the total's (170 of 200): to the owner only
+        wait_until("the owner's later deliveries", lambda: len(receiver.got(f"/{owner}")) >= 3)
+        def categories(path: str) -> list[str]:
+            return sorted(str(json.loads(r["body"])["category"]) for r in receiver.got(path))
+
+        assert categories(f"/{owner}") == ["Groceries", "None", "Rent"]
+        assert categories(f"/{member}") == ["Groceries"]
+        assert receiver.got(f"/{invitee}") == [] and deliveries(base, hooks[invitee]["id"]) == []
