@@ -5,9 +5,12 @@ what a user received."""
 
 from __future__ import annotations
 
+from typing import Awaitable
+
 import strawberry
 
 from domain.errors import BudgetError
+from domain.sharing import Invitation
 
 from .context import Info
 from .errors import UserError, user_errors
@@ -44,6 +47,13 @@ def _invitation_payload(invitation, budget=None) -> InvitationPayload:
         invitation=BudgetInvitation.from_domain(invitation),
         budget=Budget.from_domain(budget) if budget is not None else None,
     )
+
+
+async def _answer(answering: Awaitable[Invitation]) -> InvitationPayload:
+    try:
+        return _invitation_payload(await answering)
+    except BudgetError as exc:
+        return InvitationPayload(errors=user_errors(exc))
 
 
 @strawberry.type
@@ -104,17 +114,11 @@ class SharingMutations:
 
     @strawberry.mutation(description="Decline an invitation (the invitee).")
     async def decline_invitation(self, info: Info, id: strawberry.ID) -> InvitationPayload:
-        try:
-            return _invitation_payload(await info.context.sharing.decline(info.context.actor, str(id)))
-        except BudgetError as exc:
-            return InvitationPayload(errors=user_errors(exc))
+        return await _answer(info.context.sharing.decline(info.context.actor, str(id)))
 
     @strawberry.mutation(description="Withdraw an open invitation (the budget's owner).")
     async def cancel_invitation(self, info: Info, id: strawberry.ID) -> InvitationPayload:
-        try:
-            return _invitation_payload(await info.context.sharing.cancel(info.context.actor, str(id)))
-        except BudgetError as exc:
-            return InvitationPayload(errors=user_errors(exc))
+        return await _answer(info.context.sharing.cancel(info.context.actor, str(id)))
 
     @strawberry.mutation(
         description="Stop being a member of a budget shared with you: you no longer see it, and a HOUSEHOLD budget "
