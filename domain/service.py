@@ -43,8 +43,15 @@ def _rollover(mode: Any, enabled: Any, field_prefix: tuple[str, ...] = ()) -> Ro
 
 
 def _changes_what_may_be_spent(before: Budget, after: Budget) -> bool:
-    return (before.limits, before.thresholds, before.period, before.start_date, before.rollover_mode, before.currency) != (
-        after.limits, after.thresholds, after.period, after.start_date, after.rollover_mode, after.currency
+    """Does the change move any figure alerts are raised on? Limits, thresholds, the
+    calendar, rollover, currency, and whose spending counts (a type change to or from
+    HOUSEHOLD with members)."""
+    return (
+        before.limits, before.thresholds, before.period, before.start_date, before.rollover_mode, before.currency,
+        before.spender_ids,
+    ) != (
+        after.limits, after.thresholds, after.period, after.start_date, after.rollover_mode, after.currency,
+        after.spender_ids,
     )
 
 

@@ -249,3 +249,15 @@ async def test_a_page_of_shared_households_costs_the_same_statements_whatever_it
         nodes = (await gql(page, {"u": user_id + "_m2"}))["budgets"]["nodes"]
     assert len(nodes) == 20 and all(n["progress"]["totalSpent"] == "7.00" for n in nodes)
     assert len(twenty) == len(one), (one, twenty)
+
+
+def test_turning_a_shared_budget_into_a_household_evaluates_its_alerts_at_once(jwt_server):
+    owner, member = Api(jwt_server, new_user("owner")), Api(jwt_server, new_user("member"))
+    budget = household(owner, type="PERSONAL")
+    join(owner, budget, member, "VIEWER")
+    spend(member, "90.00")  # not counted: a personal budget counts only its owner's
+    assert owner(ALERTS, {})["alerts"]["totalCount"] == 0
+    changed = owner(UPDATE, {"id": budget["id"], "input": {"type": "HOUSEHOLD"}})["updateBudget"]
+    assert changed["errors"] == []
+    alerts = owner(ALERTS, {})["alerts"]  # raised by the update itself, not by a later write
+    assert alerts["totalCount"] == 2 and {a["budgetId"] for a in alerts["nodes"]} == {budget["id"]}
