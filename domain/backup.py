@@ -22,6 +22,7 @@ from typing import Any, Callable, Mapping
 
 from . import money, template_rules as rules, validation as v
 from .errors import BudgetError, validation
+from .alerts import AlertType
 from .models import AlertThresholds, Budget, BudgetMember, CategoryLimit, MemberRole, Transaction
 from .sharing import Invitation, InvitationStatus
 from .periods import anchor_of, end_date
@@ -42,6 +43,20 @@ class Backup:
     templates: tuple[Template, ...]  # the user's own, oldest first
     transactions: tuple[Transaction, ...]  # by occurred_at, then as recorded
     invitations: tuple[Invitation, ...] = ()  # of its budgets, oldest first
+    acknowledgements: tuple["Acknowledgement", ...] = ()  # of its budgets' alerts, oldest first
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """That an alert of one of the user's budgets was acknowledged, and when. Alerts are
+    not in a backup (restoring the spending raises them again); this finds the alert
+    raised again by what makes it unique, and marks it."""
+
+    budget_id: str
+    period_start: datetime  # calendar time, as the alert's
+    category: str | None  # None: the budget total
+    alert_type: AlertType
+    acknowledged_at: datetime
 
 
 # -- records to a document -------------------------------------------------------
@@ -127,6 +142,16 @@ def _transaction(t: Transaction) -> dict[str, Any]:
     }
 
 
+def _acknowledgement(a: Acknowledgement) -> dict[str, Any]:
+    return {
+        "budget_id": a.budget_id,
+        "period_start": a.period_start.isoformat(),
+        "category": a.category,
+        "alert_type": a.alert_type.value,
+        "acknowledged_at": _timestamp(a.acknowledged_at),
+    }
+
+
 def to_document(backup: Backup) -> dict[str, Any]:
     return {
         "format": FORMAT,
@@ -135,6 +160,7 @@ def to_document(backup: Backup) -> dict[str, Any]:
         "budgets": [_budget(b, [i for i in backup.invitations if i.budget_id == b.id]) for b in backup.budgets],
         "templates": [_template(t) for t in backup.templates],
         "transactions": [_transaction(t) for t in backup.transactions],
+        "alert_acknowledgements": [_acknowledgement(a) for a in backup.acknowledgements],
     }
 
 
@@ -203,6 +229,7 @@ INVITATION_KEYS = (
 )
 CATEGORY_KEYS = ("name", "amount", "since_period")
 TEMPLATE_KEYS = ("key", "name", "description", "type", "period", "categories", "created_at")
+ACKNOWLEDGEMENT_KEYS = ("budget_id", "period_start", "category", "alert_type", "acknowledged_at")
 TRANSACTION_KEYS = ("id", "category", "amount", "currency", "occurred_at", "description", "external_id", "created_at")
 
 
@@ -331,6 +358,32 @@ def _read_transaction(raw: Any, user_id: str, now: datetime, *path: str) -> Tran
     return replace(built, id=transaction_id, created_at=created)
 
 
+def _category(value: Any, *path: str) -> str:
+    if not isinstance(value, str) or not 0 < len(value.strip()) <= v.CATEGORY_NAME_MAX:
+        raise validation(f"must be a category name of 1–{v.CATEGORY_NAME_MAX} characters, or null", *path)
+    return value
+
+
+def _read_acknowledgement(raw: Any, budget_ids: set[str], *path: str) -> Acknowledgement:
+    d = _object(raw, ACKNOWLEDGEMENT_KEYS, *path)
+    p = v.Problems()
+    budget_id = p.attempt(_id, d["budget_id"], *path, "budget_id")
+    if budget_id is not None and budget_id not in budget_ids:
+        p.add(validation(f"budget {budget_id!r} is not one of this backup's budgets", *path, "budget_id"))
+    category = d["category"]
+    if category is not None:
+        category = p.attempt(_category, category, *path, "category")
+    acknowledgement = Acknowledgement(
+        budget_id=budget_id,
+        period_start=p.attempt(_calendar_time, d["period_start"], *path, "period_start"),
+        category=category,
+        alert_type=p.attempt(v.enum_value, AlertType, d["alert_type"], *path, "alert_type"),
+        acknowledged_at=p.attempt(_timestamp_in, d["acknowledged_at"], *path, "acknowledged_at"),
+    )
+    p.check()
+    return acknowledgement
+
+
 def _unique(read: list[tuple[int, Any]], key: Callable[[Any], str], what: str, section: str, p: v.Problems) -> None:
     seen: set[str] = set()
     for i, item in read:
@@ -341,7 +394,8 @@ def _unique(read: list[tuple[int, Any]], key: Callable[[Any], str], what: str, s
 
 def from_document(document: Any, now: datetime) -> Backup:
     """The backup a document holds; every problem at once (``ValidationFailed``)."""
-    top = _object(document, ("format", "version", "user_id", "budgets", "templates", "transactions"))
+    sections = ("format", "version", "user_id", "budgets", "templates", "transactions")
+    top = _object(document, sections + (("alert_acknowledgements",) if _version_of(document) == 2 else ()))
     if top["format"] != FORMAT:
         raise validation(f"not a budgetql backup (format {top['format']!r}, expected {FORMAT!r})", "format")
     if top["version"] not in READS or isinstance(top["version"], bool):
@@ -374,8 +428,19 @@ def from_document(document: Any, now: datetime) -> Backup:
     transactions = section(
         "transactions", "transaction id", lambda t: t.id, lambda raw, *path: _read_transaction(raw, user_id, now, *path)
     )
+    ids = {b.id for b in budgets}
+    raw_acks = p.attempt(_list, top.get("alert_acknowledgements", []), "alert_acknowledgements") or []
+    acknowledgements = tuple(
+        a for a in (
+            p.attempt(_read_acknowledgement, raw, ids, "alert_acknowledgements", str(i)) for i, raw in enumerate(raw_acks)
+        ) if a is not None
+    )
     p.check()
-    return Backup(user_id, budgets, templates, transactions, invitations)
+    return Backup(user_id, budgets, templates, transactions, invitations, acknowledgements)
+
+
+def _version_of(document: Any) -> Any:
+    return document.get("version") if isinstance(document, Mapping) else None
 
 
 def problem_lines(exc: BudgetError) -> list[str]:

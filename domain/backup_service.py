@@ -19,7 +19,7 @@ from typing import Callable
 from . import validation as v
 from .access import TRUSTED
 from .models import utcnow
-from .backup import Backup
+from .backup import Acknowledgement, Backup
 from .service import PAGE_MAX, BudgetService
 from .spending import SpendingService
 from .template_service import TemplateService
@@ -37,6 +37,8 @@ class RestoreReport:
     budgets: Restored
     templates: Restored
     transactions: Restored
+    # Skipped: already acknowledged here, or an alert the restored spending did not raise.
+    acknowledgements: Restored = Restored(0, 0)
 
 
 class BackupService:
@@ -54,7 +56,12 @@ class BackupService:
         budgets = await self._own_budgets(user)  # newest first
         async with self.uow() as uow:
             sent = await uow.invitations.for_budgets([b.id for b in budgets], None, utcnow(), None)
+            acknowledged = await uow.alerts.acknowledged_of_budgets([b.id for b in budgets])
         invitations = sorted((i for found in sent.values() for i in found), key=lambda i: (i.created_at, i.id))
+        acknowledgements = tuple(
+            Acknowledgement(a.budget_id, a.period_start, a.category, a.alert_type, a.acknowledged_at)
+            for a in acknowledged
+        )
         own = [t for t in await self.templates.list_templates(TRUSTED, user) if not t.built_in]
         transactions = []  # most recent first
         after = None
@@ -64,7 +71,10 @@ class BackupService:
             if not page.has_next:
                 break
             after = page.end_cursor
-        return Backup(user, tuple(reversed(budgets)), tuple(own), tuple(reversed(transactions)), tuple(invitations))
+        return Backup(
+            user, tuple(reversed(budgets)), tuple(own), tuple(reversed(transactions)), tuple(invitations),
+            acknowledgements,
+        )
 
     async def _own_budgets(self, user: str) -> list:
         result, after = [], None
@@ -93,9 +103,17 @@ class BackupService:
             batch = backup.transactions[start : start + BATCH_MAX]
             transactions_added += await self.spending.restore(batch)
             progress(len(batch))
+        # The restored spending raised its alerts again: mark those that were acknowledged.
+        acknowledged = 0
+        async with self.uow(write=True) as uow:
+            for a in backup.acknowledgements:
+                acknowledged += await uow.alerts.acknowledge_matching(
+                    a.budget_id, a.period_start, a.category, a.alert_type, a.acknowledged_at
+                )
         budgets_added = len(backup.budgets) - len(present)
         return RestoreReport(
             budgets=Restored(budgets_added, len(present)),
             templates=Restored(sum(templates_added), len(templates_added) - sum(templates_added)),
             transactions=Restored(transactions_added, len(backup.transactions) - transactions_added),
+            acknowledgements=Restored(acknowledged, len(backup.acknowledgements) - acknowledged),
         )

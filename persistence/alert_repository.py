@@ -197,3 +197,33 @@ class SqlAlertRepository:
         )
         items = [(cursors.encode(CURSOR, r.seq), to_domain(r)) for r in rows[:first]]
         return Page(items, len(rows) > first, total, items[-1][0] if items else None)
+
+    async def acknowledged_of_budgets(self, budget_ids: Sequence[str]) -> list[AlertEvent]:
+        """The acknowledged alerts of these budgets, oldest acknowledgement first."""
+        if not budget_ids:
+            return []
+        rows = await self.session.execute(
+            select(AlertRow)
+            .where(AlertRow.budget_id.in_(list(budget_ids)), AlertRow.acknowledged_at.is_not(None))
+            .order_by(AlertRow.acknowledged_at, AlertRow.seq)
+        )
+        return [to_domain(r) for r in rows.scalars()]
+
+    async def acknowledge_matching(
+        self, budget_id: str, period_start: datetime, category: str | None, alert_type: AlertType, at: datetime
+    ) -> bool:
+        """Mark the alert unique by (budget, period, category, type) as acknowledged at
+        ``at``, if it is stored and not acknowledged yet."""
+        result = await self.session.execute(
+            update(AlertRow)
+            .where(
+                AlertRow.budget_id == budget_id,
+                AlertRow.period_start == period_start,
+                AlertRow.category_key == category_key(category or ""),
+                AlertRow.alert_type == alert_type.value,
+                AlertRow.acknowledged_at.is_(None),
+            )
+            .values(acknowledged_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1

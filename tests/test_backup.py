@@ -285,11 +285,42 @@ async def test_a_version_1_backup_still_reads(capsys, db_url, gql, user_id, tmp_
     await make_user_data(gql, user_id)
     document = json.loads(await _export(capsys, db_url, user_id, tmp_path / "backup.json"))
     document["version"] = 1
+    del document["alert_acknowledgements"]
     for budget in document["budgets"]:
         del budget["members"], budget["invitations"]
     (tmp_path / "v1.json").write_text(json.dumps(document))
     assert (await _import(capsys, db_url, tmp_path / "v1.json"))[1] == "budgets: 0 restored, 2 already present (skipped)"
     document["version"] = 2
+    document["alert_acknowledgements"] = []
     (tmp_path / "v2.json").write_text(json.dumps(document))
     ran = await budgetql(capsys, "import", str(tmp_path / "v2.json"), "--database-url", db_url)
     assert ran.status != 0 and "budgets.0: fields: missing members, invitations" in ran.err
+
+
+async def test_alert_acknowledgements_round_trip(capsys, db_url, gql, user_id, tmp_path, empty_db_url):
+    budget = (await _ok(gql, CREATE, {"input": budget_input(
+        user_id, name="Acked", startDate="2025-11-01T00:00:00",
+        categories=[{"name": "Groceries", "amount": "100.00"}, {"name": "Fun", "amount": "100.00"}],
+    )}, "createBudget"))["budget"]
+    await _ok(gql, RECORD_MANY, {"inputs": [
+        {"userId": user_id, "category": "Groceries", "amount": "105.00", "occurredAt": "2025-11-05T10:00:00"},
+        {"userId": user_id, "category": "Fun", "amount": "85.00", "occurredAt": "2025-11-06T10:00:00"},
+    ]}, "recordTransactions")
+    alerts = (await gql(
+        "query($u: String!, $b: ID) { alerts(userId: $u, budgetId: $b) { nodes { id category alertType } } }",
+        {"u": user_id, "b": budget["id"]},
+    ))["alerts"]["nodes"]
+    chosen = [a for a in alerts if (a["category"], a["alertType"]) in {("Groceries", "LIMIT_REACHED"), (None, "WARNING")}]
+    assert len(chosen) == 2
+    for a in chosen:
+        await _ok(gql, "mutation($id: ID!) { acknowledgeAlert(id: $id) { errors { message } } }", {"id": a["id"]},
+                  "acknowledgeAlert")
+    first = await _export(capsys, db_url, user_id, tmp_path / "acked.json")
+    acks = json.loads(first)["alert_acknowledgements"]
+    assert {(a["category"], a["alert_type"]) for a in acks} == {(None, "warning"), ("Groceries", "limit_reached")}
+    assert all(a["budget_id"] == budget["id"] and a["period_start"] == "2025-11-01T00:00:00" for a in acks)
+    lines = await _import(capsys, empty_db_url, tmp_path / "acked.json")
+    assert lines[-1] == "alert acknowledgements: 2 restored, 0 skipped (acknowledged already, or no such alert)"
+    assert await _export(capsys, empty_db_url, user_id, tmp_path / "again.json") == first
+    lines = await _import(capsys, empty_db_url, tmp_path / "acked.json")
+    assert lines[-1] == "alert acknowledgements: 0 restored, 2 skipped (acknowledged already, or no such alert)"
