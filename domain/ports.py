@@ -191,6 +191,10 @@ class SpendingRepository(Protocol):
         after: str | None,
     ) -> Page[Transaction]: ...
 
+    async def versions(self, user_ids: Sequence[str]) -> dict[str, int]:
+        """Each user's spending version: raised by every write of their transactions."""
+        ...
+
     async def window_sums(self, windows: Sequence[SpendingWindow]) -> list[WindowSum]:
         """Sums per window, category and currency for every window, in one round trip:
         rows grow with windows and categories, not with the number of transactions."""

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable, Sequence
 
-from . import alerting, periods, transactions
+from . import alerting, periods, progress_cache, transactions
 from .access import Actor, owns, require_user
 from .errors import not_found, validation
 from .models import Budget, Transaction, category_key, naive, utcnow
-from .ports import Page, UnitOfWork, UnitOfWorkFactory
+from .ports import Page, UnitOfWorkFactory
 from .progress_batch import ProgressKey, progress_in
 from .progress import BudgetProgress
 from .service import PAGE_MAX
@@ -22,6 +22,7 @@ class SpendingService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Callable[[], datetime] = utcnow):
         self.uow = uow
         self.clock = clock
+        self.cache = progress_cache.ProgressCache()
 
     def now(self) -> datetime:
         return naive(self.clock())
@@ -99,11 +100,23 @@ class SpendingService:
         return periods.index_at(periods.anchor_of(budget.start_date), budget.period, moment)
 
     async def progress_many(self, keys: Sequence[ProgressKey]) -> list[BudgetProgress]:
+        """Figures of each (budget, period, as of), from the process's cache where their
+        inputs are unchanged (see :mod:`domain.progress_cache`), the others from one read."""
+        now = self.now()
         async with self.uow() as uow:
-            return await self.progress_in(uow, keys)
-
-    async def progress_in(self, uow: UnitOfWork, keys: Sequence[ProgressKey]) -> list[BudgetProgress]:
-        return await progress_in(uow, keys, self.now())
+            versions = await uow.spending.versions(sorted({u for b, _, _ in keys for u in b.spender_ids}))
+            cache_keys = [
+                progress_cache.key_of(b, k, progress_cache.seen_on(naive(at) if at else None, now), versions)
+                for b, k, at in keys
+            ]
+            found = [self.cache.get(ck) for ck in cache_keys]
+            missing = [i for i, p in enumerate(found) if p is None]
+            if missing:
+                computed = await progress_in(uow, [keys[i] for i in missing], now)
+                for i, p in zip(missing, computed):
+                    found[i] = p
+                    self.cache.put(cache_keys[i], p)
+        return found
 
     def history(self, budget: Budget, last: int) -> list[int]:
         """Indexes of the current period and those before it (from period 0 on),

@@ -33,7 +33,7 @@ from domain.ports import Page, SpendingWindow, WindowSum
 
 from . import cursors
 from .dialects import insert
-from .tables import SpendingDailyRow, SpendingMonthlyRow, TransactionRow
+from .tables import SpendingDailyRow, SpendingMonthlyRow, SpendingVersionRow, TransactionRow
 
 CURSOR = "txn"
 
@@ -176,6 +176,27 @@ class SqlSpendingRepository:
             m[1] += count
         await self._upsert(SpendingDailyRow, "day", daily)
         await self._upsert(SpendingMonthlyRow, "month", monthly)
+        await self._raise_versions(sorted({u for u, *_ in daily}))
+
+    async def _raise_versions(self, user_ids: list[str]) -> None:
+        """One more on each writer's spending version (sorted: locks in one order)."""
+        stmt = insert(self.session, SpendingVersionRow)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["user_id"], set_={"version": SpendingVersionRow.version + 1}
+        )
+        await self.session.execute(stmt, [{"user_id": u, "version": 1} for u in user_ids])
+
+    async def versions(self, user_ids: Sequence[str]) -> dict[str, int]:
+        """Each user's spending version (0 before their first write)."""
+        if not user_ids:
+            return {}
+        rows = await self.session.execute(
+            select(SpendingVersionRow.user_id, SpendingVersionRow.version).where(
+                SpendingVersionRow.user_id.in_(sorted(set(user_ids)))
+            )
+        )
+        found = dict(rows.all())
+        return {u: found.get(u, 0) for u in user_ids}
 
     async def _upsert(self, table, time_column: str, deltas: dict[tuple[str, str, str, date], list]) -> None:
         stmt = insert(self.session, table)

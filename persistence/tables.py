@@ -156,6 +156,17 @@ class TransactionRow(Base):
     )
 
 
+class SpendingVersionRow(Base):
+    """A counter per user, raised by every write of their transactions in the same
+    database transaction: progress computed from their spending at version v is still
+    right while the counter reads v (the progress cache's key, in every process)."""
+
+    __tablename__ = "spending_versions"
+
+    user_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
 class SpendingDailyRow(Base):
     """Per-day spending rollup, maintained in the same database transaction as each
     write, so progress reads never scan the transaction history."""
