@@ -84,6 +84,16 @@ class AlertEvent:
         """Everyone it is delivered to (subscriptions, webhooks): the owner and the members."""
         return self.audience | {self.user_id}
 
+    @property
+    def alert_id(self) -> str:
+        """``id``, under the name GraphQL and the webhook body give it."""
+        return self.id
+
+    @property
+    def triggered_at(self) -> datetime:
+        """``timestamp``, under the name of the spec's ``BudgetAlert``."""
+        return self.timestamp
+
     @classmethod
     def raised(
         cls, alert: Alert, user_id: str, period_start: datetime, now: datetime, audience: frozenset[str] = frozenset()

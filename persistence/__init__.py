@@ -2,6 +2,6 @@
 
 from domain.builtin_templates import list_templates
 
-from .tracker import BudgetTracker, apply_template, easy_budgets
+from .tracker import AlertPage, BudgetTracker, RecordedTransaction, apply_template, easy_budgets
 
-__all__ = ["BudgetTracker", "apply_template", "easy_budgets", "list_templates"]
+__all__ = ["AlertPage", "BudgetTracker", "RecordedTransaction", "apply_template", "easy_budgets", "list_templates"]
