@@ -464,6 +464,12 @@ class RowReader:
         debit, credit = self._cell(values, "debit"), self._cell(values, "credit")
         debit_name, credit_name = self.names[self.columns["debit"]], self.names[self.columns["credit"]]
         if debit and credit:
+            # Many banks write 0.00 in the column a row does not use: that one is empty.
+            if parse_amount(credit, self.decimal_comma).is_zero():
+                credit = ""
+            elif parse_amount(debit, self.decimal_comma).is_zero():
+                debit = ""
+        if debit and credit:
             raise validation(
                 f"Both {debit_name} ({debit!r}) and {credit_name} ({credit!r}) are filled: a row is a debit "
                 "or a credit, not both",

@@ -133,12 +133,13 @@ Posted,Payee,Paid out,Paid in,Category
 2025-11-06,Neither,,,Groceries
 2025-11-07,Bistro,-30.00,,Restaurants
 2025-11-08,Zero,0.00,,Restaurants
+2025-11-09,Zero in the unused column,0.00,3.10,Groceries
 """,
     )
     ran = await run(capsys, db_url, user_id, path, "--mapping", "date=Posted,debit=Paid out,credit=Paid in")
     assert ran.status == 1
     assert ran.out.splitlines() == [
-        "imported: 3",
+        "imported: 4",
         "duplicates skipped: 0",
         "rejected: 3",
         "  line 4: Both Paid out ('1.00') and Paid in ('2.00') are filled: a row is a debit or a credit, not both",
@@ -151,10 +152,11 @@ Posted,Payee,Paid out,Paid in,Category
         ("2025-11-03", "Groceries", "125.40", "Whole Foods"),
         ("2025-11-04", "Groceries", "-20.00", "Whole Foods refund"),
         ("2025-11-07", "Restaurants", "30.00", "Bistro"),
+        ("2025-11-09", "Groceries", "-3.10", "Zero in the unused column"),
     ]
     figures = await progress(gql, budget["id"], at="2025-11-15T00:00:00")
     assert figures["totalSpent"] == spent(t["amount"] for t in got)
-    assert by_name(figures)["Groceries"]["spentAmount"] == spent(["125.40", "-20.00"])
+    assert by_name(figures)["Groceries"]["spentAmount"] == spent(["125.40", "-20.00", "-3.10"])
 
     # Columns named Debit and Credit are found without a mapping when there is no Amount.
     usual = write_text(tmp_path / "usual.csv", "Date,Debit,Credit,Category\n2025-11-09,4.50,,Restaurants\n")
