@@ -11,7 +11,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from .execution import LeafFastExecutionContext
+from .execution import CheckedSchema, LeafFastExecutionContext
 
 from .alerts import AlertMutations, AlertQueries, AlertSubscriptions
 from .errors import ClientErrors
@@ -33,7 +33,7 @@ Mutation = merge_types(
 Subscription = merge_types("Subscription", (AlertSubscriptions,))
 
 
-class BudgetSchema(strawberry.Schema):
+class BudgetSchema(CheckedSchema):
     def process_errors(self, errors, execution_context=None) -> None:
         # Strawberry would log every error with the GraphQL document, whose literals may
         # hold amounts or tokens. Client errors are the client's business; unexpected
