@@ -17,7 +17,8 @@ fields, ``__typename``, a null where the schema says non-null, a value that does
 serialize) takes graphql-core's own path, so errors, their paths and ``extensions``
 are exactly what they would be without it. It is off wherever graphql-core runs
 field middleware (schema extensions with a ``resolve`` hook, Strawberry's operation
-directives), which would need to see every field.
+directives), which would need to see every field. ``BUDGETQL_FAST_PATH=off`` (see
+graph/settings.py) serves with Strawberry's own execution context instead.
 
 It overrides graphql-core's ``ExecutionContext`` internals (``execute_fields``,
 ``complete_iterable_value``, ``build_per_event_executor``), so graphql-core is pinned

@@ -55,7 +55,8 @@ class CachedParser(ParserCache):
 
 def build_schema(settings=None) -> strawberry.Schema:
     """The schema; with ``settings`` (a ``graph.settings.Settings``), also its request
-    limits (depth, tokens, aliases, introspection), which the served app uses."""
+    limits (depth, tokens, aliases, introspection), which the served app uses, and
+    whether it executes with the fast paths of graph/execution.py (``fast_path``)."""
     extensions = [
         ClientErrors,
         *(limit_extensions(settings) if settings is not None else []),
@@ -70,7 +71,7 @@ def build_schema(settings=None) -> strawberry.Schema:
         subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=extensions,
-        execution_context_class=LeafFastExecutionContext,
+        execution_context_class=LeafFastExecutionContext if settings is None or settings.fast_path else None,
     )
 
 
