@@ -1,4 +1,4 @@
-"""Exact money: ISO 4217 currencies, minor units, and largest-remainder allocation.
+"""Exact money: ISO 4217 currencies and their minor units, and largest-remainder allocation.
 
 Amounts are always :class:`decimal.Decimal`. A float never enters: inputs given
 as numbers are converted through ``str`` so ``600.1`` means exactly 600.1.
@@ -11,31 +11,49 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from babel.numbers import get_currency_precision, list_currencies
+from iso4217 import Currency
 
 from .errors import validation
 
 MAX_AMOUNT = Decimal("1000000000000")  # 1e12: the largest single limit or transaction
 DEFAULT_CURRENCY = "USD"
+# For a currency stored before it was refused (withdrawn from ISO 4217, or one without a
+# minor unit: an earlier version accepted those, at CLDR's digits, 2 for nearly all), so
+# what was stored can still be read: ISO 4217's most common number of digits.
+_STORED_DIGITS = 2
 
 
 @lru_cache(maxsize=1)
-def _known_currencies() -> frozenset[str]:
-    return frozenset(list_currencies())
+def _iso_minor_units() -> dict[str, int | None]:
+    """ISO 4217's current codes (the list the ``iso4217`` package ships) and their minor
+    units: None for those that have none ("N.A.": gold XAU, SDR XDR, test code XTS, …)."""
+    return {c.code: c.exponent for c in Currency}
 
 
 def normalize_currency(code: str | None, *field: str) -> str:
-    """Return the upper-cased ISO 4217 code, or raise VALIDATION for an unknown one."""
+    """Return the upper-cased code of a current ISO 4217 currency with a minor unit
+    (amounts need a number of decimal places), or raise VALIDATION."""
     value = (code or "").strip().upper()
-    if len(value) != 3 or value not in _known_currencies():
-        raise validation(f"Unknown currency {code!r}: expected an ISO 4217 code such as USD, EUR or JPY", *field)
+    units = _iso_minor_units()
+    if len(value) != 3 or value not in units:
+        raise validation(
+            f"Unknown currency {code!r}: expected a current ISO 4217 code such as USD, EUR or JPY", *field
+        )
+    if units[value] is None:
+        raise validation(
+            f"Currency {value} has no minor unit in ISO 4217 (a precious metal, fund or testing code), "
+            "so it cannot hold amounts: expected a currency such as USD, EUR or JPY",
+            *field,
+        )
     return value
 
 
 @lru_cache(maxsize=512)
 def minor_units(currency: str) -> int:
-    """Digits after the decimal point for ``currency`` (USD 2, JPY 0, KWD 3)."""
-    return get_currency_precision(currency)
+    """Digits after the decimal point for ``currency``, from ISO 4217 (USD 2, JPY 0,
+    KWD 3, IQD 3); see ``_STORED_DIGITS`` for a code :func:`normalize_currency` refuses."""
+    digits = _iso_minor_units().get(currency)
+    return _STORED_DIGITS if digits is None else digits
 
 
 @lru_cache(maxsize=512)

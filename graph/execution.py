@@ -9,25 +9,47 @@ a page of 50 budgets with their categories' progress is ~5,000 such fields, and 
 profile put over half of the request in ``graphql/execution``.
 
 :class:`LeafFastExecutionContext` reads those fields directly: the attribute, then
-the scalar's ``serialize``. Anything else (fields with a resolver or arguments, object
-and list fields, ``__typename``, a null where the schema says non-null, a value that
-does not serialize) takes graphql-core's own path, so errors, their paths and
-``extensions`` are exactly what they would be without it. It is off wherever
-graphql-core runs field middleware (schema extensions with a ``resolve`` hook), which
-would need to see every field.
+the scalar's ``serialize``. Only a field whose reading is nothing more takes it: a
+Strawberry field with no resolver, no arguments, no permission classes, no field
+extensions and no directives, selected with no directive but ``@include``/``@skip``
+(worked out once per schema and field). Anything else (such fields, object and list
+fields, ``__typename``, a null where the schema says non-null, a value that does not
+serialize) takes graphql-core's own path, so errors, their paths and ``extensions``
+are exactly what they would be without it. It is off wherever graphql-core runs
+field middleware (schema extensions with a ``resolve`` hook, Strawberry's operation
+directives), which would need to see every field. ``BUDGETQL_FAST_PATH=off`` (see
+graph/settings.py) serves with Strawberry's own execution context instead.
+
+It overrides graphql-core's ``ExecutionContext`` internals (``execute_fields``,
+``complete_iterable_value``, ``build_per_event_executor``), so graphql-core is pinned
+exactly in pyproject.toml; ``tests/test_execution*.py`` compare it with graphql-core.
 
 A list whose items are plain objects with only such fields selected (a budget's
 categories) is completed in one loop. And a subscription event whose payload type is
 marked :func:`shared_payload` is executed once per document and variables, its result
-handed to every subscriber of the process that receives the same payload object.
+handed to every subscriber of the process that receives the same payload object;
+:class:`CheckedSchema` refuses, when it is created, such a type with a field that is
+not a plain attribute (whose value might then depend on the viewer).
 """
 
 from __future__ import annotations
 
 from operator import attrgetter
 from typing import Any, Callable
+from weakref import WeakKeyDictionary
 
-from graphql import ExecutionResult, GraphQLNonNull, GraphQLObjectType, OperationType, is_leaf_type
+import strawberry
+from graphql import (
+    ExecutionResult,
+    GraphQLField,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    OperationType,
+    get_named_type,
+    is_abstract_type,
+    is_leaf_type,
+)
 from graphql.pyutils import Path, Undefined
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -39,10 +61,19 @@ from .identity_cache import IdentityCache
 _Fast = tuple[Callable, Callable, bool]
 _PLANS_MAX = 1024
 
-# Subscription payload types whose every field is a plain attribute: executing the same
-# document with the same variables on the same payload object gives the same result for
-# every subscriber (who may receive it was decided before, by the subscription's filter).
+# Subscription payload types marked :func:`shared_payload`. Executing the same document
+# with the same variables on the same payload object gives the same result for every
+# subscriber (who may receive it was decided before, by the subscription's filter) only
+# if no field of it depends on the viewer: :func:`check_shared_payloads` refuses a
+# schema where one could (a resolver, permission classes, field extensions).
 _SHARED_PAYLOADS: set[type] = set()
+# Per schema: the shared payload types it was checked to hold, and each field's plain
+# read (or None), worked out on first use.
+_CHECKED: "WeakKeyDictionary[GraphQLSchema, frozenset[type]]" = WeakKeyDictionary()
+_FIELDS: "WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], _Fast | None]]" = WeakKeyDictionary()
+# Directives graphql-core applies itself while collecting fields; any other directive
+# on a field (a Strawberry operation directive) changes what it resolves to.
+_COLLECTION_DIRECTIVES = frozenset({"include", "skip"})
 # (operation, payload; variables) → the result, for the latest events.
 _EVENT_RESULTS: IdentityCache[ExecutionResult] = IdentityCache(256)
 
@@ -78,9 +109,118 @@ class _Executed:
 
 
 def shared_payload(cls: type) -> type:
-    """Mark a subscription payload type as the same for every subscriber (see above)."""
+    """Mark a subscription payload type as the same for every subscriber (see above);
+    a schema holding it is refused at creation unless every field it reaches is plain."""
     _SHARED_PAYLOADS.add(cls)
     return cls
+
+
+class SharedPayloadError(TypeError):
+    """A type marked :func:`shared_payload` has a field that may depend on the viewer."""
+
+
+def _not_plain(field_def: GraphQLField) -> str | None:
+    """Why reading ``field_def`` may be more than reading an attribute of its source
+    (what a resolver, permission classes or field extensions add), or None when it is
+    only that: a Strawberry field with no resolver, arguments, permission classes,
+    field extensions or directives, whose resolver is Strawberry's attribute read."""
+    definition = (field_def.extensions or {}).get("strawberry-definition")
+    if definition is None:
+        return "is not a Strawberry field"
+    if field_def.args or definition.base_resolver is not None:
+        return "has a resolver"
+    if definition.permission_classes:
+        return "has permission classes"
+    if definition.extensions:
+        return "has field extensions"
+    if definition.directives:
+        return "has directives"
+    # Strawberry marks the resolver it makes for a field with no resolver of its own;
+    # it marks it on fields with extensions too, hence the checks above.
+    if field_def.resolve is None or not getattr(field_def.resolve, "_is_default", False):
+        return "has a resolver"
+    return None
+
+
+def _field_fast(schema: GraphQLSchema, parent_type: GraphQLObjectType, name: str, field_def: GraphQLField) -> _Fast | None:
+    """How the fast path reads a field (once per schema and field), or None when it must
+    not: anything but a plain attribute returning a scalar or an enum."""
+    fields = _FIELDS.get(schema)
+    if fields is None:
+        fields = _FIELDS.setdefault(schema, {})
+    key = (parent_type.name, name)
+    try:
+        return fields[key]
+    except KeyError:
+        pass
+    fast = None
+    nullable = not isinstance(field_def.type, GraphQLNonNull)
+    leaf = field_def.type if nullable else field_def.type.of_type
+    if is_leaf_type(leaf) and _not_plain(field_def) is None:
+        definition = field_def.extensions["strawberry-definition"]
+        if definition.default_resolver is getattr:
+            # What Strawberry's resolver ends in (``getattr(source, python_name)``), in C.
+            fast = attrgetter(definition.python_name), leaf.serialize, nullable
+        else:
+            fast = field_def.resolve, leaf.serialize, nullable
+    fields[key] = fast
+    return fast
+
+
+def check_shared_payloads(schema: GraphQLSchema) -> frozenset[type]:
+    """The :func:`shared_payload` types of ``schema``, once each field they reach
+    (through object, list, interface and union types) is checked to be a plain
+    attribute; raises :class:`SharedPayloadError` naming the first that is not."""
+    checked = _CHECKED.get(schema)
+    if checked is not None:
+        return checked
+    shared = set()
+    for named in schema.type_map.values():
+        definition = (named.extensions or {}).get("strawberry-definition") if isinstance(named, GraphQLObjectType) else None
+        origin = getattr(definition, "origin", None)
+        if origin is None or origin not in _SHARED_PAYLOADS:
+            continue
+        problem = _viewer_dependent(schema, named, set())
+        if problem is not None:
+            raise SharedPayloadError(
+                f"{named.name} is marked shared_payload (one execution of a subscription's document serves "
+                f"every subscriber), but {problem}, so its value may depend on who receives it: make that "
+                f"field a plain attribute or remove @shared_payload from {origin.__qualname__}"
+            )
+        shared.add(origin)
+    checked = _CHECKED[schema] = frozenset(shared)
+    return checked
+
+
+def _viewer_dependent(schema: GraphQLSchema, named: Any, seen: set[str]) -> str | None:
+    if named.name in seen:
+        return None
+    seen.add(named.name)
+    if is_abstract_type(named):
+        for possible in schema.get_possible_types(named):
+            problem = _viewer_dependent(schema, possible, seen)
+            if problem is not None:
+                return problem
+        return None
+    if not isinstance(named, GraphQLObjectType):
+        return None  # a scalar or an enum
+    for name, field_def in named.fields.items():
+        problem = _not_plain(field_def)
+        if problem is not None:
+            return f"{named.name}.{name} {problem}"
+        problem = _viewer_dependent(schema, get_named_type(field_def.type), seen)
+        if problem is not None:
+            return problem
+    return None
+
+
+class CheckedSchema(strawberry.Schema):
+    """A Strawberry schema that refuses, when it is created, a :func:`shared_payload`
+    type with a field that may depend on the viewer (see :func:`check_shared_payloads`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        check_shared_payloads(self._schema)
 
 
 class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -124,7 +264,10 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _shareable_variables(self, payload: Any) -> tuple | None:
         """For a subscription event whose result may be shared: the variables, hashable
         (worked out once per subscription: per-event executors are copies)."""
-        if type(payload) not in _SHARED_PAYLOADS or self.operation.operation is not OperationType.SUBSCRIPTION:
+        if self.operation.operation is not OperationType.SUBSCRIPTION or type(payload) not in _SHARED_PAYLOADS:
+            return None
+        # Checked when the schema was made (CheckedSchema); else here, once.
+        if type(payload) not in check_shared_payloads(self.schema):
             return None
         if self._has_middleware():
             return None
@@ -159,22 +302,16 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _leaf(self, parent_type: GraphQLObjectType, field_details_list: Any) -> _Fast | None:
         node = field_details_list[0].node
+        if node.arguments:
+            return None
+        for details in field_details_list:
+            for directive in details.node.directives or ():
+                if directive.name.value not in _COLLECTION_DIRECTIVES:
+                    return None
         field_def = self.schema.get_field(parent_type, node.name.value)
-        if field_def is None or field_def.args or node.arguments:
+        if field_def is None:
             return None
-        resolve = field_def.resolve
-        # Strawberry marks the resolver of a field with no resolver and no extensions.
-        if resolve is None or not getattr(resolve, "_is_default", False):
-            return None
-        nullable = not isinstance(field_def.type, GraphQLNonNull)
-        leaf = field_def.type if nullable else field_def.type.of_type
-        if not is_leaf_type(leaf):
-            return None
-        definition = (field_def.extensions or {}).get("strawberry-definition")
-        if definition is not None and definition.default_resolver is getattr:
-            # What Strawberry's resolver ends in (``getattr(source, python_name)``), in C.
-            return attrgetter(definition.python_name), leaf.serialize, nullable
-        return resolve, leaf.serialize, nullable
+        return _field_fast(self.schema, parent_type, node.name.value, field_def)
 
     def complete_iterable_value(
         self,

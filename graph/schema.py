@@ -11,7 +11,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from .execution import LeafFastExecutionContext
+from .execution import CheckedSchema, LeafFastExecutionContext
 
 from .alerts import AlertMutations, AlertQueries, AlertSubscriptions
 from .errors import ClientErrors
@@ -35,7 +35,7 @@ Mutation = merge_types(
 Subscription = merge_types("Subscription", (AlertSubscriptions,))
 
 
-class BudgetSchema(strawberry.Schema):
+class BudgetSchema(CheckedSchema):
     def process_errors(self, errors, execution_context=None) -> None:
         # Strawberry would log every error with the GraphQL document, whose literals may
         # hold amounts or tokens. Client errors are the client's business; unexpected
@@ -57,7 +57,8 @@ class CachedParser(ParserCache):
 
 def build_schema(settings=None) -> strawberry.Schema:
     """The schema; with ``settings`` (a ``graph.settings.Settings``), also its request
-    limits (depth, tokens, aliases, introspection), which the served app uses."""
+    limits (depth, tokens, aliases, introspection), which the served app uses, and
+    whether it executes with the fast paths of graph/execution.py (``fast_path``)."""
     extensions = [
         ClientErrors,
         *(limit_extensions(settings) if settings is not None else []),
@@ -72,7 +73,7 @@ def build_schema(settings=None) -> strawberry.Schema:
         subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=extensions,
-        execution_context_class=LeafFastExecutionContext,
+        execution_context_class=LeafFastExecutionContext if settings is None or settings.fast_path else None,
     )
 
 

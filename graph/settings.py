@@ -23,6 +23,7 @@ _ENV = {
     "BUDGETQL_INTROSPECTION": ("introspection", ON_OFF),
     "BUDGETQL_SHUTDOWN_TIMEOUT": ("shutdown_timeout", float),
     "BUDGETQL_STATEMENT_COUNTER": ("statement_counter", ON_OFF),
+    "BUDGETQL_FAST_PATH": ("fast_path", ON_OFF),
     "BUDGETQL_WEBHOOK_WORKER": ("webhook_worker", ON_OFF),
     "BUDGETQL_WEBHOOK_POLL_SECONDS": ("webhook_poll_seconds", float),
     "BUDGETQL_WEBHOOK_TIMEOUT_SECONDS": ("policy.timeout_seconds", float),
@@ -87,6 +88,8 @@ class Settings:
     auth: AuthSettings = AuthSettings()
     # Adds an X-Statement-Count header to every HTTP response (for the benchmark).
     statement_counter: bool = False
+    # GraphQL execution's fast paths (graph/execution.py); off: Strawberry's own execution.
+    fast_path: bool = True
 
     @classmethod
     def from_env(cls, database_url: str | None = None, **overrides) -> "Settings":

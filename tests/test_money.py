@@ -12,8 +12,22 @@ from domain import money
 from domain.errors import BudgetError
 
 
-def test_minor_units():
-    assert (money.minor_units("USD"), money.minor_units("JPY"), money.minor_units("KWD")) == (2, 0, 3)
+def test_minor_units_are_iso_4217s():
+    # CLDR's display digits (what babel gives) say 0 for RSD, MGA and IQD; ISO 4217 says 2, 2 and 3.
+    codes = ["USD", "JPY", "KWD", "BHD", "RSD", "MGA", "IQD", "CLF"]
+    assert [money.minor_units(c) for c in codes] == [2, 0, 3, 3, 2, 2, 3, 4]
+
+
+@pytest.mark.parametrize("code", ["usd", " EUR ", "ZWG", "VES"])
+def test_current_codes_are_accepted(code):
+    assert money.normalize_currency(code) == code.strip().upper()
+
+
+@pytest.mark.parametrize("code,fragment", [("ZWL", "Unknown"), ("DEM", "Unknown"), ("XYZ", "Unknown"), ("", "Unknown"), ("XAU", "no minor unit"), ("XDR", "no minor unit"), ("XXX", "no minor unit")])
+def test_withdrawn_unknown_and_unitless_codes_are_refused(code, fragment):
+    with pytest.raises(BudgetError) as refused:
+        money.normalize_currency(code, "currency")
+    assert fragment in refused.value.message
 
 
 @pytest.mark.parametrize("value", ["1.001", "-1", "1e13", "NaN", "abc", True, None])
@@ -46,3 +60,9 @@ def test_allocation_always_sums_exactly(cents, weights):
     assert sum(parts) == total
     assert all(p >= 0 for p in parts)
     assert all(p.as_tuple().exponent == -2 for p in parts)
+
+
+def test_a_refused_code_stored_earlier_still_has_a_scale():
+    # Budgets stored in XAU or ZWL before they were refused stay readable.
+    assert (money.minor_units("XAU"), money.minor_units("ZWL")) == (2, 2)
+    assert Decimal("5").quantize(money.quantum("ZWL")) == Decimal("5.00")
