@@ -9,7 +9,7 @@ from typing import Any, Callable, Sequence
 from . import service, webhooks
 from .access import Actor, owns, require_user
 from .alerts import AlertEvent
-from .errors import not_found, validation
+from .errors import BudgetError, not_found, validation
 from .models import utcnow
 from .ports import Page, UnitOfWork, UnitOfWorkFactory
 from .validation import Problems
@@ -33,14 +33,32 @@ async def enqueue(uow: UnitOfWork, events: Sequence[AlertEvent], now: datetime) 
 
 
 class WebhookService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Callable[[], datetime] = utcnow):
+    """``resolve`` looks host names up for the registration check (None: only addresses
+    written in the URL and localhost names are checked); ``allow_private`` turns the
+    check off (``BUDGETQL_WEBHOOK_ALLOW_PRIVATE``, for development)."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Callable[[], datetime] = utcnow,
+        *,
+        resolve: webhooks.Resolve | None = None,
+        allow_private: bool = False,
+    ):
         self.uow = uow
         self.clock = clock
+        self.resolve = resolve
+        self.allow_private = allow_private
 
     async def register(self, actor: Actor, user_id: str | None, url: Any, secret: Any) -> Webhook:
         p = Problems()
         user = p.attempt(require_user, actor, user_id, "userId")
         hook = p.attempt(webhooks.new_webhook, user or "", url, secret, self.clock())
+        if hook is not None and not self.allow_private:
+            try:
+                await webhooks.check_destination(hook.url, self.resolve, "url")
+            except BudgetError as exc:
+                p.add(exc)
         p.check()
         async with self.uow(write=True) as uow:
             webhooks.check_room(await uow.webhooks.count_for_user(hook.user_id))

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Iterable, Sequence
+from typing import Any, Awaitable, Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
 from . import validation as v
@@ -70,6 +72,113 @@ class Delivery:
     last_status_code: int | None = None
     last_error: str | None = None
     alert_id: str | None = None  # filled in when read back with its alert
+
+
+# -- where a webhook may point -------------------------------------------------------
+# A webhook URL is fetched by the server, so without these rules any tenant could make
+# it reach the server's own network (cloud metadata at 169.254.169.254, databases on
+# localhost) and read the answers' status codes in the delivery log. Only public
+# unicast addresses are allowed; BUDGETQL_WEBHOOK_ALLOW_PRIVATE=true turns the check
+# off (local development, tests). Registration checks what it can; every send checks
+# again at the connection (persistence/webhook_network.py), which is what counts.
+
+ADDRESS_NOT_ALLOWED = "address not allowed: webhooks may only reach public internet addresses"
+
+# "An async resolver": a host name (or address in any form) and port -> the addresses
+# it resolves to now, [] when it does not resolve.
+Resolve = Callable[[str, int], Awaitable[list[str]]]
+
+# NAT64 (RFC 6052): 64:ff9b::a.b.c.d reaches a.b.c.d through a NAT64 gateway, so it is
+# judged by the IPv4 address it embeds. The local-use prefix (RFC 8215) is refused.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+
+
+def local_name(host: str) -> bool:
+    """``localhost`` and every name under ``.localhost`` (RFC 6761: always this machine)."""
+    name = host.rstrip(".").lower()
+    return name == "localhost" or name.endswith(".localhost")
+
+
+def host_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address ``host`` is written as, if it is one: IPv6 (brackets stripped), dotted
+    IPv4, and the legacy forms resolvers also read as IPv4 (``2130706433``,
+    ``0x7f.1``, ``0177.0.0.1``, ``127.1``: ``inet_aton``, as ``getaddrinfo`` does).
+    None for a name."""
+    text = host.strip("[]")
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        pass
+    if text and all(c in "0123456789abcdefxABCDEFX." for c in text) and text[0].isdigit():
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(text))
+        except OSError:
+            return None
+    return None
+
+
+def public_address(address: str | ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether a webhook may connect to ``address``: a globally reachable unicast address
+    (``ipaddress``'s ``is_global``), not loopback, private, link-local, shared (CGNAT),
+    multicast, reserved or unspecified. IPv6 addresses that carry an IPv4 address
+    (IPv4-mapped ``::ffff:a.b.c.d``, NAT64, 6to4, Teredo) are judged by it too."""
+    try:
+        ip = ipaddress.ip_address(address) if isinstance(address, str) else address
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return public_address(ip.ipv4_mapped)
+        if ip in _NAT64:
+            return public_address(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        if ip in _NAT64_LOCAL or ip.is_site_local:
+            return False
+        if ip.sixtofour is not None and not public_address(ip.sixtofour):
+            return False
+        if ip.teredo is not None and not all(public_address(a) for a in ip.teredo):
+            return False
+    return ip.is_global and not (
+        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified
+    )
+
+
+def destination_allowed(host: str, addresses: Iterable[str]) -> bool:
+    """A send may go to ``host`` at ``addresses`` (what it resolved to): not a local
+    name, and every address public. Every one, not just the first: a name that also
+    resolves to an internal address could be made to connect there."""
+    if local_name(host):
+        return False
+    literal = host_address(host)
+    if literal is not None and not public_address(literal):
+        return False
+    return all(public_address(a) for a in addresses)
+
+
+def default_port(scheme: str) -> int:
+    return 443 if scheme.lower() == "https" else 80
+
+
+async def check_destination(url_value: str, resolve: Resolve | None, *field: str) -> None:
+    """Refuse a URL whose host is, or now resolves to, an address webhooks may not reach.
+    A name that does not resolve (yet) is accepted: each send checks it again."""
+    parts = urlsplit(url_value)
+    host = parts.hostname or ""
+    refused = validation(
+        f"url must point at a public internet address, not at {host[:100]!r}: loopback, private, "
+        "link-local, multicast and reserved addresses and localhost names are not allowed "
+        "(BUDGETQL_WEBHOOK_ALLOW_PRIVATE=true allows them for development)",
+        *field,
+    )
+    if local_name(host):
+        raise refused
+    literal = host_address(host)
+    if literal is not None:
+        if not public_address(literal):
+            raise refused
+        return
+    if resolve is not None and not destination_allowed(host, await resolve(host, parts.port or default_port(parts.scheme))):
+        raise refused
 
 
 # -- registration ------------------------------------------------------------------
@@ -202,12 +311,13 @@ class DeliveryPolicy:
         return timedelta(seconds=base * (1 + self.jitter * (2 * spread - 1)))
 
     def after_attempt(
-        self, attempts: int, succeeded: bool, now: datetime, spread: float = 0.5
+        self, attempts: int, succeeded: bool, now: datetime, spread: float = 0.5, *, final: bool = False
     ) -> tuple[DeliveryStatus, datetime]:
-        """The status and next attempt time once ``attempts`` attempts were made."""
+        """The status and next attempt time once ``attempts`` attempts were made;
+        ``final``: a failure that trying again cannot mend (a refused address)."""
         if succeeded:
             return DeliveryStatus.DELIVERED, now
-        if attempts >= self.max_attempts:
+        if final or attempts >= self.max_attempts:
             return DeliveryStatus.FAILED, now
         return DeliveryStatus.PENDING, now + self.delay(attempts, spread)
 

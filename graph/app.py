@@ -157,17 +157,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
             statements.install(engine)
         if settings.migrate_on_start:
             await migrate(engine)
-        uow = SqlUnitOfWorkFactory(engine)
+        uow = SqlUnitOfWorkFactory(engine, cursor_secret=settings.cursor_secret)
+        try:
+            await uow.cursors.load(engine)  # now, so that no request waits for it
+        except Exception:  # noqa: BLE001 - not migrated yet, or the database is away: read on first use
+            log.debug("page-cursor key not loaded at start; it is read on first use", exc_info=True)
         hub = AlertHub(per_key_limit=settings.max_subscriptions_per_user)
         bus = make_bus(hub, uow, engine)
         uow.bus = bus
         await bus.start()
         app.state.engine = engine
         app.state.bus = bus
-        app.state.services = build_services(uow, hub)
+        app.state.services = build_services(uow, hub, webhook_allow_private=settings.webhook_allow_private)
         worker = None
         if settings.webhook_worker:
-            worker = WebhookWorker(engine, hub, settings.webhook_policy, poll_seconds=settings.webhook_poll_seconds)
+            worker = WebhookWorker(
+                engine, hub, settings.webhook_policy,
+                poll_seconds=settings.webhook_poll_seconds, allow_private=settings.webhook_allow_private,
+            )
             await worker.start()
         log.info("budgetql ready on %s (auth: %s)", engine.url.render_as_string(hide_password=True), auth.mode)
         if auth.mode == "none":

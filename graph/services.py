@@ -17,18 +17,19 @@ from domain.webhook_service import WebhookService
 from persistence.database import create_engine
 from persistence.migrate import migrate
 from persistence.unit_of_work import SqlUnitOfWorkFactory
+from persistence.webhook_network import resolve_quietly
 
 from .context import Services
 
 
-def build_services(uow: SqlUnitOfWorkFactory, hub: Any = None) -> Services:
+def build_services(uow: SqlUnitOfWorkFactory, hub: Any = None, *, webhook_allow_private: bool = False) -> Services:
     budgets = BudgetService(uow)
     return Services(
         budgets=budgets,
         spending=SpendingService(uow),
         alerts=AlertService(uow),
         templates=TemplateService(budgets),
-        webhooks=WebhookService(uow),
+        webhooks=WebhookService(uow, resolve=resolve_quietly, allow_private=webhook_allow_private),
         sharing=SharingService(uow),
         hub=hub,
     )

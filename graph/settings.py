@@ -11,6 +11,7 @@ from domain.webhooks import DeliveryPolicy
 from persistence.database import resolve_database_url
 
 ON_OFF = "on/off"
+CURSOR_SECRET_MIN = 32
 
 # name in the environment -> (Settings field, or "policy.<DeliveryPolicy field>", how to read it)
 _ENV = {
@@ -26,6 +27,8 @@ _ENV = {
     "BUDGETQL_FAST_PATH": ("fast_path", ON_OFF),
     "BUDGETQL_WEBHOOK_WORKER": ("webhook_worker", ON_OFF),
     "BUDGETQL_WEBHOOK_POLL_SECONDS": ("webhook_poll_seconds", float),
+    "BUDGETQL_WEBHOOK_ALLOW_PRIVATE": ("webhook_allow_private", ON_OFF),
+    "BUDGETQL_CURSOR_SECRET": ("cursor_secret", "secret"),
     "BUDGETQL_WEBHOOK_TIMEOUT_SECONDS": ("policy.timeout_seconds", float),
     "BUDGETQL_WEBHOOK_MAX_ATTEMPTS": ("policy.max_attempts", int),
     "BUDGETQL_WEBHOOK_BACKOFF_SECONDS": ("policy.backoff_seconds", float),
@@ -85,11 +88,24 @@ class Settings:
     webhook_worker: bool = True  # send webhook deliveries from this process
     webhook_poll_seconds: float = 5.0  # fallback when no alert wakes the worker
     webhook_policy: DeliveryPolicy = field(default_factory=DeliveryPolicy)
+    # Lets webhooks reach loopback, private, link-local… addresses: development and
+    # tests only (any tenant could otherwise probe the server's own network).
+    webhook_allow_private: bool = False
+    # Seals page cursors (at least 32 characters, the same in every process of one
+    # deployment). None: the key stored in the database (table server_secrets).
+    cursor_secret: str | None = field(default=None, repr=False)
     auth: AuthSettings = AuthSettings()
     # Adds an X-Statement-Count header to every HTTP response (for the benchmark).
     statement_counter: bool = False
     # GraphQL execution's fast paths (graph/execution.py); off: Strawberry's own execution.
     fast_path: bool = True
+
+    def __post_init__(self) -> None:
+        if self.cursor_secret is not None and len(self.cursor_secret) < CURSOR_SECRET_MIN:
+            raise ValueError(
+                f"BUDGETQL_CURSOR_SECRET must be at least {CURSOR_SECRET_MIN} characters (got {len(self.cursor_secret)}): "
+                "use e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
 
     @classmethod
     def from_env(cls, database_url: str | None = None, **overrides) -> "Settings":
@@ -110,6 +126,8 @@ class Settings:
 
 
 def _read(name: str, raw: str, kind):
+    if kind == "secret":
+        return raw
     if kind == ON_OFF:
         if raw.lower() in ("on", "true", "1", "yes"):
             return True

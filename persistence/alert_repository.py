@@ -17,7 +17,7 @@ from domain.alerts import AlertEvent, AlertType
 from domain.models import category_key
 from domain.ports import Page
 
-from . import cursors
+from .cursors import Cursors
 from .budget_repository import shared_with
 from .dialects import insert, is_postgres
 from .tables import AlertRow, BudgetMemberRow, BudgetRow
@@ -90,8 +90,9 @@ def readable_by(user_id: str):
 
 
 class SqlAlertRepository:
-    def __init__(self, session: AsyncSession, announced: list[int]):
+    def __init__(self, session: AsyncSession, announced: list[int], cursors: Cursors | None = None):
         self.session = session
+        self.cursors = cursors or Cursors()
         self.announced = announced  # seqs to publish once the transaction commits
 
     async def add(self, events: Sequence[AlertEvent]) -> list[AlertEvent]:
@@ -189,6 +190,7 @@ class SqlAlertRepository:
         if unacknowledged_only:
             where.append(AlertRow.acknowledged_at.is_(None))
         total = (await self.session.execute(select(func.count()).select_from(AlertRow).where(*where))).scalar_one()
+        cursors = await self.cursors.codec(self.session)
         after_seq = cursors.decode(CURSOR, after)
         if after_seq is not None:
             where.append(AlertRow.seq < after_seq)

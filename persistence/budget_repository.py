@@ -21,7 +21,7 @@ from domain.models import (
 )
 from domain.ports import Page
 
-from . import cursors
+from .cursors import Cursors
 from .tables import BudgetCategoryRow, BudgetMemberRow, BudgetRow
 from .types import Money, UTCDateTime
 
@@ -91,8 +91,9 @@ def _member_row(m: BudgetMember) -> BudgetMemberRow:
 
 
 class SqlBudgetRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: AsyncSession, cursors: Cursors | None = None):
         self.session = session
+        self.cursors = cursors or Cursors()
 
     async def add(self, budget: Budget) -> None:
         row = BudgetRow(id=budget.id)
@@ -189,6 +190,7 @@ class SqlBudgetRepository:
         if type is not None:
             where.append(BudgetRow.type == type.value)
         total = (await self.session.execute(select(func.count()).select_from(BudgetRow).where(*where))).scalar_one()
+        cursors = await self.cursors.codec(self.session)
         after_seq = cursors.decode(CURSOR, after)
         page_where = list(where)
         if after_seq is not None:

@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.models import Transaction, naive
 from domain.ports import Page, SpendingWindow, WindowSum
 
-from . import cursors
+from .cursors import Cursors
 from .dialects import insert
 from .tables import SpendingDailyRow, SpendingMonthlyRow, SpendingVersionRow, TransactionRow
 
@@ -86,8 +86,9 @@ _UNNEST_INSERT = (
 
 
 class SqlSpendingRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: AsyncSession, cursors: Cursors | None = None):
         self.session = session
+        self.cursors = cursors or Cursors()
 
     async def insert(self, transactions: Sequence[Transaction]) -> list[tuple[Transaction, bool]]:
         if not transactions:
@@ -254,6 +255,7 @@ class SqlSpendingRepository:
         total = (
             await self.session.execute(select(func.count()).select_from(TransactionRow).where(*where))
         ).scalar_one()
+        cursors = await self.cursors.codec(self.session)
         position = cursors.decode_pair(CURSOR, after)
         page_where = list(where)
         if position is not None:

@@ -273,3 +273,13 @@ class WebhookDeliveryRow(Base):
         UniqueConstraint("webhook_id", "alert_seq", name="uq_webhook_deliveries_once"),
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
     )
+
+
+class ServerSecretRow(Base):
+    """Secrets every process of a deployment shares, generated once (migration 0003):
+    ``cursor_key`` seals page cursors unless BUDGETQL_CURSOR_SECRET is set."""
+
+    __tablename__ = "server_secrets"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -18,6 +18,7 @@ from domain.errors import BudgetError
 
 from .alert_repository import SqlAlertRepository
 from .budget_repository import SqlBudgetRepository
+from .cursors import Cursors
 from .invitation_repository import SqlInvitationRepository
 from .database import WRITE, database_unavailable, is_unavailable
 from .spending_repository import SqlSpendingRepository
@@ -26,21 +27,22 @@ from .webhook_repository import SqlWebhookRepository
 
 
 class SqlUnitOfWork:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], bus=None):
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], bus=None, cursors: Cursors | None = None):
         self._sessions = sessions
         self._bus = bus
+        self._cursors = cursors or Cursors()
         self.session: AsyncSession | None = None
         self.announced: list[int] = []
 
     async def __aenter__(self) -> "SqlUnitOfWork":
         self.session = self._sessions()
         await self.session.begin()
-        self.budgets = SqlBudgetRepository(self.session)
-        self.spending = SqlSpendingRepository(self.session)
-        self.alerts = SqlAlertRepository(self.session, self.announced)
+        self.budgets = SqlBudgetRepository(self.session, self._cursors)
+        self.spending = SqlSpendingRepository(self.session, self._cursors)
+        self.alerts = SqlAlertRepository(self.session, self.announced, self._cursors)
         self.templates = SqlTemplateRepository(self.session)
         self.invitations = SqlInvitationRepository(self.session)
-        self.webhooks = SqlWebhookRepository(self.session)
+        self.webhooks = SqlWebhookRepository(self.session, self._cursors)
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:
@@ -79,13 +81,16 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    """Makes units of work on one engine; ``write=True`` takes SQLite's write lock up front."""
+    """Makes units of work on one engine; ``write=True`` takes SQLite's write lock up front.
+    ``cursor_secret`` seals page cursors (``BUDGETQL_CURSOR_SECRET``); without it the
+    database's stored secret does (see ``persistence/cursors.py``)."""
 
-    def __init__(self, engine: AsyncEngine):
+    def __init__(self, engine: AsyncEngine, cursor_secret: str | None = None):
         self.engine = engine
+        self.cursors = Cursors(cursor_secret)
         self.bus = None  # set by whoever runs a bus; told about alerts after they commit
         self._read = async_sessionmaker(engine, expire_on_commit=False)
         self._write = async_sessionmaker(engine.execution_options(**{WRITE: True}), expire_on_commit=False)
 
     def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._write if write else self._read, self.bus)
+        return SqlUnitOfWork(self._write if write else self._read, self.bus, self.cursors)

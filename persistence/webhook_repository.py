@@ -14,7 +14,7 @@ from domain.alerts import AlertEvent
 from domain.ports import Page
 from domain.webhooks import Delivery, DeliveryStatus, Webhook
 
-from . import cursors
+from .cursors import Cursors
 from .alert_repository import to_domain as alert_to_domain
 from .dialects import is_postgres
 from .tables import AlertRow, WebhookDeliveryRow, WebhookRow
@@ -57,8 +57,9 @@ class Claim:
 
 
 class SqlWebhookRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: AsyncSession, cursors: Cursors | None = None):
         self.session = session
+        self.cursors = cursors or Cursors()
 
     # -- webhooks --------------------------------------------------------------------
     async def add(self, webhook: Webhook) -> None:
@@ -128,6 +129,7 @@ class SqlWebhookRepository:
         total = (
             await self.session.execute(select(func.count()).select_from(WebhookDeliveryRow).where(*where))
         ).scalar_one()
+        cursors = await self.cursors.codec(self.session)
         after_seq = cursors.decode(CURSOR, after)
         if after_seq is not None:
             where.append(WebhookDeliveryRow.alert_seq < after_seq)

@@ -14,6 +14,9 @@ decides *what* to send; the worker only sends what is due and records how it wen
 * Each attempt is recorded only while the claim still holds: status code or error,
   attempts, and the next attempt after an exponential backoff, or ``failed`` after
   the last attempt (``domain.webhooks.DeliveryPolicy``).
+* It sends only to public addresses, checked and pinned at each connection, and
+  never follows redirects (``persistence/webhook_network.py``); a refused address is
+  a failed delivery at once ("address not allowed"), never retried.
 * ``stop()`` lets the batch in flight finish and record, then stops: what is still
   pending is in the database and is sent after the next start.
 
@@ -29,6 +32,7 @@ import random
 from datetime import datetime, timedelta
 from typing import Callable
 
+import httpcore
 import httpx
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -39,6 +43,7 @@ from domain.webhooks import DeliveryPolicy
 
 from .database import create_engine
 from .unit_of_work import SqlUnitOfWorkFactory
+from .webhook_network import AddressNotAllowed, Resolve, Sender, resolve
 from .webhook_repository import Claim
 
 log = logging.getLogger("budgetql.webhooks")
@@ -67,6 +72,8 @@ class WebhookWorker:
         poll_seconds: float = 5.0,
         batch: int = 10,
         spread: Callable[[], float] = random.random,
+        allow_private: bool = False,
+        resolver: Resolve = resolve,
     ):
         if not poll_seconds > 0:
             raise ValueError(f"poll_seconds must be > 0 (got {poll_seconds!r})")
@@ -76,6 +83,8 @@ class WebhookWorker:
         self.poll_seconds = poll_seconds
         self.batch = batch
         self.spread = spread
+        self.allow_private = allow_private  # BUDGETQL_WEBHOOK_ALLOW_PRIVATE: development only
+        self.resolver = resolver
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
@@ -83,8 +92,9 @@ class WebhookWorker:
     async def start(self) -> None:
         self.engine, self._owns_engine = _own_engine(self.shared_engine)
         self.uow = SqlUnitOfWorkFactory(self.engine)
-        self.client = httpx.AsyncClient(
-            timeout=self.policy.timeout_seconds, follow_redirects=False, headers={"User-Agent": USER_AGENT}
+        self.sender = Sender(
+            timeout=self.policy.timeout_seconds, user_agent=USER_AGENT,
+            allow_private=self.allow_private, resolver=self.resolver,
         )
         self._alerts = self.hub.subscribe("*", lambda _event: True)
         self._tasks = [
@@ -107,7 +117,7 @@ class WebhookWorker:
         waker.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await waker
-        await self.client.aclose()
+        await self.sender.aclose()
         if self._owns_engine:
             await self.engine.dispose()
 
@@ -150,7 +160,10 @@ class WebhookWorker:
         status_code, error = await self._post(claim)
         attempts = claim.attempts + 1
         now = utcnow()
-        status, next_at = self.policy.after_attempt(attempts, webhooks.succeeded(status_code), now, self.spread())
+        refused = error == webhooks.ADDRESS_NOT_ALLOWED
+        status, next_at = self.policy.after_attempt(
+            attempts, webhooks.succeeded(status_code), now, self.spread(), final=refused
+        )
         try:
             async with self.uow(write=True) as uow:
                 kept = await uow.webhooks.record(
@@ -173,16 +186,16 @@ class WebhookWorker:
         timeout = self.policy.timeout_seconds
         try:
             async with asyncio.timeout(timeout):
-                # Streamed and never read: a receiver's answer body cannot fill memory.
-                async with self.client.stream("POST", claim.url, content=raw, headers=webhooks.headers(claim.secret, raw, claim.id)) as r:
-                    code = r.status_code
-        except (asyncio.TimeoutError, httpx.TimeoutException):
+                code, reason = await self.sender.post(claim.url, raw, webhooks.headers(claim.secret, raw, claim.id))
+        except AddressNotAllowed:
+            return None, webhooks.ADDRESS_NOT_ALLOWED  # which address, the log does not say
+        except (asyncio.TimeoutError, httpcore.TimeoutException):
             return None, f"timed out after {timeout:g}s"
-        except httpx.HTTPError as exc:
+        except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol, httpcore.ProxyError, httpx.InvalidURL) as exc:
             return None, f"{exc.__class__.__name__}: {exc}"[:ERROR_CHARS]
         except Exception as exc:  # noqa: BLE001 - recorded as a failed attempt, never lost
             log.exception("webhook delivery %s failed unexpectedly", claim.id)
             return None, f"{exc.__class__.__name__}: {exc}"[:ERROR_CHARS]
         if webhooks.succeeded(code):
             return code, None
-        return code, f"HTTP {code} {r.reason_phrase}".strip()[:ERROR_CHARS]
+        return code, f"HTTP {code} {reason}".strip()[:ERROR_CHARS]

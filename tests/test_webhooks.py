@@ -30,6 +30,8 @@ from .test_alerts import http_gql, spend, today
 
 SECRET = "whsec_0123456789abcdef"
 FAST = {  # small values so retries happen within a test
+    # The receivers listen on 127.0.0.1, which webhooks may not reach without this.
+    "BUDGETQL_WEBHOOK_ALLOW_PRIVATE": "true",
     "BUDGETQL_WEBHOOK_POLL_SECONDS": "0.5",
     "BUDGETQL_WEBHOOK_BACKOFF_SECONDS": "0.2",
     "BUDGETQL_WEBHOOK_BACKOFF_CAP_SECONDS": "0.4",
