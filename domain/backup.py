@@ -25,6 +25,8 @@ from .errors import BudgetError, validation
 from .alerts import AlertType
 from .models import AlertThresholds, Budget, BudgetMember, CategoryLimit, MemberRole, Transaction
 from .sharing import Invitation, InvitationStatus
+from . import webhooks as hooks
+from .webhooks import Webhook
 from .periods import anchor_of, end_date
 from .templates import Template
 from .access import TRUSTED
@@ -44,6 +46,7 @@ class Backup:
     transactions: tuple[Transaction, ...]  # by occurred_at, then as recorded
     invitations: tuple[Invitation, ...] = ()  # of its budgets, oldest first
     acknowledgements: tuple["Acknowledgement", ...] = ()  # of its budgets' alerts, oldest first
+    webhooks: tuple[Webhook, ...] = ()  # oldest first, without their secrets
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,9 @@ def to_document(backup: Backup) -> dict[str, Any]:
         "templates": [_template(t) for t in backup.templates],
         "transactions": [_transaction(t) for t in backup.transactions],
         "alert_acknowledgements": [_acknowledgement(a) for a in backup.acknowledgements],
+        # A webhook's secret is never written: a restored webhook is inactive until
+        # rotateWebhookSecret gives it one.
+        "webhooks": [{"id": w.id, "url": w.url, "created_at": _timestamp(w.created_at)} for w in backup.webhooks],
     }
 
 
@@ -395,7 +401,7 @@ def _unique(read: list[tuple[int, Any]], key: Callable[[Any], str], what: str, s
 def from_document(document: Any, now: datetime) -> Backup:
     """The backup a document holds; every problem at once (``ValidationFailed``)."""
     sections = ("format", "version", "user_id", "budgets", "templates", "transactions")
-    top = _object(document, sections + (("alert_acknowledgements",) if _version_of(document) == 2 else ()))
+    top = _object(document, sections + (("alert_acknowledgements", "webhooks") if _version_of(document) == 2 else ()))
     if top["format"] != FORMAT:
         raise validation(f"not a budgetql backup (format {top['format']!r}, expected {FORMAT!r})", "format")
     if top["version"] not in READS or isinstance(top["version"], bool):
@@ -435,8 +441,29 @@ def from_document(document: Any, now: datetime) -> Backup:
             p.attempt(_read_acknowledgement, raw, ids, "alert_acknowledgements", str(i)) for i, raw in enumerate(raw_acks)
         ) if a is not None
     )
+    raw_hooks = p.attempt(_list, top.get("webhooks", []), "webhooks") or []
+    if len(raw_hooks) > hooks.WEBHOOKS_PER_USER:
+        p.add(validation(f"a user has at most {hooks.WEBHOOKS_PER_USER} webhooks (got {len(raw_hooks)})", "webhooks"))
+    webhooks = tuple(
+        w for w in (p.attempt(_read_webhook, raw, user_id, "webhooks", str(i)) for i, raw in enumerate(raw_hooks))
+        if w is not None
+    )
     p.check()
-    return Backup(user_id, budgets, templates, transactions, invitations, acknowledgements)
+    return Backup(user_id, budgets, templates, transactions, invitations, acknowledgements, webhooks)
+
+
+def _read_webhook(raw: Any, user_id: str, *path: str) -> Webhook:
+    d = _object(raw, ("id", "url", "created_at"), *path)
+    p = v.Problems()
+    webhook = Webhook(
+        id=p.attempt(_id, d["id"], *path, "id"),
+        user_id=user_id,
+        url=p.attempt(hooks.url, d["url"], *path, "url"),
+        secret=None,
+        created_at=p.attempt(_timestamp_in, d["created_at"], *path, "created_at"),
+    )
+    p.check()
+    return webhook
 
 
 def _version_of(document: Any) -> Any:

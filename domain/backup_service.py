@@ -39,6 +39,7 @@ class RestoreReport:
     transactions: Restored
     # Skipped: already acknowledged here, or an alert the restored spending did not raise.
     acknowledgements: Restored = Restored(0, 0)
+    webhooks: Restored = Restored(0, 0)
 
 
 class BackupService:
@@ -57,6 +58,7 @@ class BackupService:
         async with self.uow() as uow:
             sent = await uow.invitations.for_budgets([b.id for b in budgets], None, utcnow(), None)
             acknowledged = await uow.alerts.acknowledged_of_budgets([b.id for b in budgets])
+            webhooks = await uow.webhooks.list_for_user(user)
         invitations = sorted((i for found in sent.values() for i in found), key=lambda i: (i.created_at, i.id))
         acknowledgements = tuple(
             Acknowledgement(a.budget_id, a.period_start, a.category, a.alert_type, a.acknowledged_at)
@@ -74,6 +76,7 @@ class BackupService:
         return Backup(
             user, tuple(reversed(budgets)), tuple(own), tuple(reversed(transactions)), tuple(invitations),
             acknowledgements,
+            tuple(webhooks),
         )
 
     async def _own_budgets(self, user: str) -> list:
@@ -98,6 +101,10 @@ class BackupService:
                 if invitation.budget_id not in present and invitation.id not in stored:
                     await uow.invitations.add(invitation)
             templates_added = [await uow.templates.add(t) for t in backup.templates]
+            known_hooks = await uow.webhooks.stored_ids([w.id for w in backup.webhooks])
+            for webhook in backup.webhooks:
+                if webhook.id not in known_hooks:
+                    await uow.webhooks.add(webhook)  # inactive: no secret
         transactions_added = 0
         for start in range(0, len(backup.transactions), BATCH_MAX):
             batch = backup.transactions[start : start + BATCH_MAX]
@@ -116,4 +123,5 @@ class BackupService:
             templates=Restored(sum(templates_added), len(templates_added) - sum(templates_added)),
             transactions=Restored(transactions_added, len(backup.transactions) - transactions_added),
             acknowledgements=Restored(acknowledged, len(backup.acknowledgements) - acknowledged),
+            webhooks=Restored(len(backup.webhooks) - len(known_hooks), len(known_hooks)),
         )

@@ -3,6 +3,7 @@ deliveries for newly raised alerts inside the write that raised them."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any, Callable, Sequence
 
@@ -27,7 +28,7 @@ async def enqueue(uow: UnitOfWork, events: Sequence[AlertEvent], now: datetime) 
     get earlier alerts."""
     if not events:
         return
-    hooks = await uow.webhooks.for_users(sorted(set().union(*(e.recipients for e in events))))
+    hooks = [h for h in await uow.webhooks.for_users(sorted(set().union(*(e.recipients for e in events)))) if h.active]
     if hooks:
         await uow.webhooks.add_deliveries(webhooks.pending_deliveries(events, hooks, now))
 
@@ -64,6 +65,17 @@ class WebhookService:
             webhooks.check_room(await uow.webhooks.count_for_user(hook.user_id))
             await uow.webhooks.add(hook)
         return hook
+
+    async def rotate_secret(self, actor: Actor, webhook_id: str, secret: Any) -> Webhook:
+        """Sign with a new secret from now on (deliveries still pending use it too); an
+        inactive webhook, restored from a backup without its secret, becomes active."""
+        key = webhooks.secret(secret, "secret")
+        async with self.uow(write=True) as uow:
+            hook = await uow.webhooks.get(webhook_id)
+            if hook is None or not owns(actor, hook.user_id):
+                raise webhook_not_found(webhook_id)
+            await uow.webhooks.set_secret(webhook_id, key)
+            return dataclasses.replace(hook, secret=key)
 
     async def list(self, actor: Actor, user_id: str | None) -> list[Webhook]:
         user = require_user(actor, user_id, "userId")

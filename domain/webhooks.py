@@ -48,13 +48,18 @@ class Webhook:
     id: str
     user_id: str
     url: str
-    secret: str
+    secret: str | None  # None: restored from a backup (which never holds secrets), inactive
     created_at: datetime
 
     @property
-    def secret_hint(self) -> str:
+    def active(self) -> bool:
+        """Sent to: it has a secret to sign with (``rotateWebhookSecret`` gives one)."""
+        return self.secret is not None
+
+    @property
+    def secret_hint(self) -> str | None:
         """The secret's last characters: enough to tell secrets apart, never the secret."""
-        return self.secret[-HINT_LENGTH:]
+        return self.secret[-HINT_LENGTH:] if self.secret is not None else None
 
 
 @dataclass(frozen=True)

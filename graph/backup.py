@@ -69,6 +69,9 @@ def print_report(report: RestoreReport) -> None:
         ("transactions", report.transactions),
     ):
         print(f"{name}: {counts.stored} restored, {counts.present} already present (skipped)")
+    hooks = report.webhooks
+    if hooks.stored or hooks.present:
+        print(f"webhooks: {hooks.stored} restored (inactive until rotateWebhookSecret), {hooks.present} already present (skipped)")
     acks = report.acknowledgements
     if acks.stored or acks.present:
         print(f"alert acknowledgements: {acks.stored} restored, {acks.present} skipped (acknowledged already, or no such alert)")

@@ -62,6 +62,17 @@ class WebhookMutations:
             return RegisterWebhookPayload(errors=input_errors(exc))
         return RegisterWebhookPayload(webhook=Webhook.from_domain(hook))
 
+    @strawberry.mutation(
+        description="Sign a webhook's deliveries with a new secret from now on (its owner): rotating a leaked "
+        "secret, or activating a webhook restored from a backup."
+    )
+    async def rotate_webhook_secret(self, info: Info, id: strawberry.ID, secret: str) -> RegisterWebhookPayload:
+        try:
+            hook = await info.context.webhooks.rotate_secret(info.context.actor, str(id), secret)
+        except BudgetError as exc:
+            return RegisterWebhookPayload(errors=user_errors(exc))
+        return RegisterWebhookPayload(webhook=Webhook.from_domain(hook))
+
     @strawberry.mutation(description="Stop sending to a webhook; its pending deliveries are dropped with its log.")
     async def delete_webhook(self, info: Info, id: strawberry.ID) -> DeleteWebhookPayload:
         try:

@@ -250,7 +250,7 @@ class WebhookRow(Base):
     id: Mapped[str] = mapped_column(String(40), unique=True)
     user_id: Mapped[str] = mapped_column(String(200), index=True)
     url: Mapped[str] = mapped_column(Text)
-    secret: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str | None] = mapped_column(Text, nullable=True)  # None: inactive (restored)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -70,6 +70,18 @@ class SqlWebhookRepository:
         )
         await self.session.flush()
 
+    async def set_secret(self, webhook_id: str, secret: str) -> None:
+        await self.session.execute(
+            update(WebhookRow).where(WebhookRow.id == webhook_id).values(secret=secret)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def stored_ids(self, webhook_ids: Sequence[str]) -> set[str]:
+        if not webhook_ids:
+            return set()
+        rows = await self.session.execute(select(WebhookRow.id).where(WebhookRow.id.in_(list(webhook_ids))))
+        return set(rows.scalars())
+
     async def count_for_user(self, user_id: str) -> int:
         if is_postgres(self.session):
             # Two registrations of one user at once must not both see room for one more.

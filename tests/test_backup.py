@@ -285,13 +285,13 @@ async def test_a_version_1_backup_still_reads(capsys, db_url, gql, user_id, tmp_
     await make_user_data(gql, user_id)
     document = json.loads(await _export(capsys, db_url, user_id, tmp_path / "backup.json"))
     document["version"] = 1
-    del document["alert_acknowledgements"]
+    del document["alert_acknowledgements"], document["webhooks"]
     for budget in document["budgets"]:
         del budget["members"], budget["invitations"]
     (tmp_path / "v1.json").write_text(json.dumps(document))
     assert (await _import(capsys, db_url, tmp_path / "v1.json"))[1] == "budgets: 0 restored, 2 already present (skipped)"
     document["version"] = 2
-    document["alert_acknowledgements"] = []
+    document["alert_acknowledgements"], document["webhooks"] = [], []
     (tmp_path / "v2.json").write_text(json.dumps(document))
     ran = await budgetql(capsys, "import", str(tmp_path / "v2.json"), "--database-url", db_url)
     assert ran.status != 0 and "budgets.0: fields: missing members, invitations" in ran.err
@@ -324,3 +324,54 @@ async def test_alert_acknowledgements_round_trip(capsys, db_url, gql, user_id, t
     assert await _export(capsys, empty_db_url, user_id, tmp_path / "again.json") == first
     lines = await _import(capsys, empty_db_url, tmp_path / "acked.json")
     assert lines[-1] == "alert acknowledgements: 0 restored, 2 skipped (acknowledged already, or no such alert)"
+
+
+HOOKS = "query($u: String!) { webhooks(userId: $u) { id url secretHint active createdAt } }"
+ROTATE = """mutation($id: ID!, $s: String!) {
+  rotateWebhookSecret(id: $id, secret: $s) { webhook { id secretHint active } errors { field code message } } }"""
+DELIVERIES = "query($w: ID!) { webhookDeliveries(webhookId: $w) { totalCount } }"
+
+
+async def test_webhooks_round_trip_without_their_secrets_and_wait_for_a_new_one(
+    capsys, db_url, gql, user_id, tmp_path, empty_db_url
+):
+    await make_user_data(gql, user_id)
+    for path in ("/a", "/b"):
+        registered = await gql(
+            "mutation($i: RegisterWebhookInput!) { registerWebhook(input: $i) { errors { message } } }",
+            {"i": {"userId": user_id, "url": f"https://hooks.example.com{path}", "secret": "s3cret-0123456789abcdef"}},
+        )
+        assert registered["registerWebhook"]["errors"] == []
+    first = await _export(capsys, db_url, user_id, tmp_path / "hooks.json")
+    assert "s3cret" not in first and "cdef" not in first
+    document = json.loads(first)
+    assert [w["url"] for w in document["webhooks"]] == ["https://hooks.example.com/a", "https://hooks.example.com/b"]
+    lines = await _import(capsys, empty_db_url, tmp_path / "hooks.json")
+    assert "webhooks: 2 restored (inactive until rotateWebhookSecret), 0 already present (skipped)" in lines
+    assert await _export(capsys, empty_db_url, user_id, tmp_path / "again.json") == first
+
+    async with open_services(empty_db_url) as services:
+        from domain.access import TRUSTED as actor
+        from domain.models import utcnow
+
+        restored = await services.webhooks.list(actor, user_id)
+        assert [(w.id, w.active, w.secret_hint) for w in restored] == [(w["id"], False, None) for w in document["webhooks"]]
+        # The restored spending raised alerts: none was queued for a webhook without a secret.
+        for w in restored:
+            assert (await services.webhooks.deliveries(actor, w.id)).total_count == 0
+        with pytest.raises(Exception) as short:
+            await services.webhooks.rotate_secret(actor, restored[0].id, "short")
+        assert getattr(short.value, "code", None) is not None and short.value.code.value == "VALIDATION"
+        active = await services.webhooks.rotate_secret(actor, restored[0].id, "new-secret-0123456789")
+        assert (active.active, active.secret_hint) == (True, "6789")
+        from domain.transactions import TransactionInput
+
+        await services.budgets.create_budget(
+            actor, user_id=user_id, name="Now", type="personal", period="monthly", categories={"Coffee": "100.00"},
+        )
+        await services.spending.record(actor, TransactionInput(
+            user_id=user_id, category="Coffee", amount="90.00", currency="USD", occurred_at=utcnow(),
+        ))
+        counts = [(await services.webhooks.deliveries(actor, w.id)).total_count for w in restored]
+    # Coffee's WARNING and the total's: to the webhook with a secret again, none to the other.
+    assert counts == [2, 0]

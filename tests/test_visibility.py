@@ -220,3 +220,21 @@ def test_webhooks_of_a_former_member_receive_nothing_more(own_db, user_id):
         assert categories(f"/{owner}") == ["Groceries", "None", "Rent"]
         assert categories(f"/{member}") == ["Groceries"]
         assert receiver.got(f"/{invitee}") == [] and deliveries(base, hooks[invitee]["id"]) == []
+
+
+def test_only_a_webhooks_owner_rotates_its_secret(jwt_server):
+    owner, other = Api(jwt_server, new_user("owner")), Api(jwt_server, new_user("other"))
+    made = owner("""mutation { registerWebhook(input: {url: "https://hooks.example.com/x", secret: "first-secret-0123456789"})
+      { webhook { id secretHint active } errors { code } } }""")["registerWebhook"]
+    assert made["webhook"]["active"] is True and made["webhook"]["secretHint"] == "6789"
+    rotate = """mutation($id: ID!, $s: String!) { rotateWebhookSecret(id: $id, secret: $s) {
+      webhook { secretHint active } errors { field code } } }"""
+    hook = made["webhook"]["id"]
+    assert other(rotate, {"id": hook, "s": "stolen-secret-0123456789"})["rotateWebhookSecret"]["errors"] == [
+        {"field": ["id"], "code": "NOT_FOUND"}
+    ]
+    assert owner(rotate, {"id": hook, "s": "short"})["rotateWebhookSecret"]["errors"] == [
+        {"field": ["secret"], "code": "VALIDATION"}
+    ]
+    rotated = owner(rotate, {"id": hook, "s": "second-secret-abcdefghij"})["rotateWebhookSecret"]
+    assert rotated == {"webhook": {"secretHint": "ghij", "active": True}, "errors": []}

@@ -22,12 +22,19 @@ class Webhook:
     id: strawberry.ID
     user_id: str
     url: str
-    secret_hint: str = strawberry.field(description="The secret's last 4 characters; the secret itself is never shown.")
+    secret_hint: str | None = strawberry.field(
+        description="The secret's last 4 characters; the secret itself is never shown. Null while inactive."
+    )
+    active: bool = strawberry.field(
+        description="Receives alerts. False for a webhook restored from a backup (which holds no secrets) until "
+        "rotateWebhookSecret gives it one."
+    )
     created_at: datetime
 
     @classmethod
     def from_domain(cls, w: webhooks.Webhook) -> "Webhook":
-        return cls(id=strawberry.ID(w.id), user_id=w.user_id, url=w.url, secret_hint=w.secret_hint, created_at=w.created_at)
+        return cls(id=strawberry.ID(w.id), user_id=w.user_id, url=w.url, secret_hint=w.secret_hint, active=w.active,
+                   created_at=w.created_at)
 
 
 @strawberry.type(description="One alert sent (or being sent) to one webhook.")
