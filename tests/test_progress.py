@@ -264,7 +264,8 @@ async def test_invalid_transaction_is_rejected_and_not_counted(gql, user_id, ove
         )
     )["recordTransaction"]
     assert payload["transaction"] is None
-    assert payload["errors"][0]["code"] == "VALIDATION" and payload["errors"][0]["field"] == field
+    # Every mutation's error paths start at its argument: recordTransaction's is `input`.
+    assert payload["errors"][0]["code"] == "VALIDATION" and payload["errors"][0]["field"] == ["input", *field]
     assert fragment.lower() in payload["errors"][0]["message"].lower()
     assert (await progress(gql, b["id"], at=MID_NOVEMBER))["totalSpent"] == "0.00"
 
