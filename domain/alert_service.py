@@ -10,6 +10,8 @@ from datetime import datetime
 from typing import Callable
 
 from .access import Actor, can_edit, can_read, owns, require_user
+from .models import Budget
+from .validation import record_id
 from .alerts import AlertEvent
 from .errors import forbidden, not_found, validation
 from .models import utcnow
@@ -34,6 +36,8 @@ class AlertService:
         after: str | None = None,
     ) -> Page[AlertEvent]:
         user = require_user(actor, user_id, "userId")
+        if budget_id is not None:
+            record_id(budget_id, "budgetId", label="budgetId")
         if not isinstance(first, int) or not 0 <= first <= PAGE_MAX:
             raise validation(f"first must be between 0 and {PAGE_MAX} (got {first})", "first")
         async with self.uow() as uow:

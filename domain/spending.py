@@ -89,7 +89,7 @@ class SpendingService:
         end = transactions.naive_utc(end, "to") if end is not None else None
         if start and end and start >= end:
             raise validation("`from` must be before `to`", "from")
-        key = category_key(category) if category else None
+        key = category_key(transactions.category_name(category, "category")) if category else None
         async with self.uow() as uow:
             return await uow.spending.page(user, key, start, end, first, after)
 

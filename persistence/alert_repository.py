@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts import AlertEvent, AlertType
 from domain.models import category_key
+from domain.validation import storable
 from domain.ports import Page
 
 from . import cursors
@@ -137,6 +138,8 @@ class SqlAlertRepository:
         return {tuple(row) for row in rows}
 
     async def get(self, alert_id: str) -> AlertEvent | None:
+        if not storable(alert_id):
+            return None
         row = (await self.session.execute(select(AlertRow).where(AlertRow.id == alert_id))).scalar_one_or_none()
         return to_domain(row) if row else None
 

@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import Transaction, naive
 from domain.ports import Page, SpendingWindow, WindowSum
+from domain.validation import storable
 
 from . import cursors
 from .dialects import insert
@@ -191,18 +192,23 @@ class SqlSpendingRepository:
         await self.session.execute(stmt, rows)
 
     async def get(self, transaction_id: str) -> Transaction | None:
+        if not storable(transaction_id):  # no stored id holds a control character
+            return None
         row = (
             await self.session.execute(select(TransactionRow).where(TransactionRow.id == transaction_id))
         ).scalar_one_or_none()
         return to_domain(row) if row else None
 
     async def stored_ids(self, transaction_ids: Sequence[str]) -> set[str]:
+        transaction_ids = [i for i in transaction_ids if storable(i)]
         if not transaction_ids:
             return set()
         rows = await self.session.execute(select(TransactionRow.id).where(TransactionRow.id.in_(list(transaction_ids))))
         return set(rows.scalars())
 
     async def delete(self, transaction_id: str) -> Transaction | None:
+        if not storable(transaction_id):
+            return None
         row = (
             await self.session.execute(
                 delete(TransactionRow).where(TransactionRow.id == transaction_id).returning(TransactionRow)

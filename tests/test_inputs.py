@@ -50,3 +50,151 @@ async def test_record_transaction_errors_are_under_input(gql, user_id):
     assert sorted(e["field"] for e in payload_errors(body, "recordTransaction")) == [
         ["input", "amount"], ["input", "category"], ["input", "currency"]
     ]
+
+
+# -- strings -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"name": NUL}, ["input", "name"]),
+        ({"name": "bell\u0007"}, ["input", "name"]),
+        ({"name": "two\nlines"}, ["input", "name"]),
+        ({"name": "c1 \u0085 control"}, ["input", "name"]),
+        ({"userId": NUL}, ["input", "userId"]),
+        ({"categories": [{"name": NUL, "amount": "1"}]}, ["input", "categories", "0", "name"]),
+        ({"categories": [{"name": "tab\there", "amount": "1"}]}, ["input", "categories", "0", "name"]),
+    ],
+    ids=["nul-name", "bel-name", "newline-name", "c1-name", "nul-user", "nul-category", "tab-category"],
+)
+async def test_control_characters_in_a_budget_are_validation(gql, user_id, overrides, field):
+    body = await gql.raw(CREATE, {"input": budget_input(user_id, **overrides)})
+    (error,) = payload_errors(body, "createBudget")
+    assert (error["field"], error["code"]) == (field, "VALIDATION")
+    assert "control characters" in error["message"]
+    assert body["data"]["createBudget"]["budget"] is None
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"description": NUL}, ["input", "description"]),
+        ({"category": NUL}, ["input", "category"]),
+        ({"externalId": NUL}, ["input", "externalId"]),
+        ({"userId": NUL}, ["input", "userId"]),
+    ],
+)
+async def test_control_characters_in_a_transaction_are_validation(gql, user_id, overrides, field):
+    given = {"userId": user_id, "category": "Groceries", "amount": "1.00", "occurredAt": "2025-11-03T10:00:00"}
+    body = await gql.raw(RECORD, {"input": {**given, **overrides}})
+    (error,) = payload_errors(body, "recordTransaction")
+    assert (error["field"], error["code"]) == (field, "VALIDATION")
+    listed = await gql("query($u: String!) { transactions(userId: $u) { totalCount } }", {"u": user_id})
+    assert listed["transactions"]["totalCount"] == 0
+
+
+async def test_a_description_may_hold_tabs_and_newlines(gql, user_id):
+    t = await record(gql, user_id, "Groceries", "1.00", "2025-11-03T10:00:00", description="milk\teggs\nbread")
+    assert t["description"] == "milk\teggs\nbread"
+
+
+async def test_template_and_webhook_strings_are_checked_too(gql, user_id):
+    template = await gql.raw(
+        """mutation($i: CreateTemplateInput!) { createTemplate(input: $i) { errors { field code } } }""",
+        {"i": {"userId": user_id, "key": "mine", "name": "Mine", "description": NUL,
+               "categories": [{"name": "A", "group": NUL, "percent": "100"}]}},
+    )
+    assert sorted(e["field"][-1] for e in payload_errors(template, "createTemplate")) == ["description", "group"]
+    applied = await gql.raw(
+        """mutation($i: ApplyTemplateInput!) { applyTemplate(input: $i) { errors { field code } } }""",
+        {"i": {"userId": user_id, "templateKey": "50_30_20", "totalIncome": "5000", "budgetName": NUL}},
+    )
+    assert payload_errors(applied, "applyTemplate") == [{"field": ["input", "budgetName"], "code": "VALIDATION"}]
+    hook = await gql.raw(
+        """mutation($i: RegisterWebhookInput!) { registerWebhook(input: $i) { errors { field code } } }""",
+        {"i": {"userId": user_id, "url": "https://example.com/hook", "secret": "0123456789abcdef" + NUL}},
+    )
+    assert payload_errors(hook, "registerWebhook") == [{"field": ["input", "secret"], "code": "VALIDATION"}]
+
+
+async def test_ids_and_keys_with_nul_are_not_found(gql, user_id):
+    assert (await gql(GET, {"id": "bud" + NUL}))["budget"] is None
+    deleted = await gql.raw(DELETE, {"id": "bud" + NUL})
+    assert [(e["field"], e["code"]) for e in payload_errors(deleted, "deleteBudget")] == [(["id"], "NOT_FOUND")]
+    for mutation, argument in (("deleteTransaction", "id"), ("acknowledgeAlert", "id"), ("deleteWebhook", "id")):
+        body = await gql.raw(f'mutation($x: ID!) {{ {mutation}({argument}: $x) {{ errors {{ field code }} }} }}', {"x": NUL})
+        assert payload_errors(body, mutation) == [{"field": ["id"], "code": "NOT_FOUND"}]
+    template = await gql('query($k: String!, $u: String) { template(key: $k, userId: $u) { key } }', {"k": NUL, "u": user_id})
+    assert template["template"] is None
+    body = await gql.raw(
+        "mutation($k: String!, $u: String) { deleteTemplate(key: $k, userId: $u) { errors { field code } } }",
+        {"k": NUL, "u": user_id},
+    )
+    assert payload_errors(body, "deleteTemplate") == [{"field": ["key"], "code": "NOT_FOUND"}]
+    progress_of = await gql('query($b: ID!) { budgetProgress(budgetId: $b) { totalSpent } }', {"b": NUL})
+    assert progress_of["budgetProgress"] is None
+
+
+@pytest.mark.parametrize(
+    "query, variables, field",
+    [
+        ("query($u: String!) { budgets(userId: $u) { totalCount } }", {"u": NUL}, ["userId"]),
+        ("query($u: String!) { transactions(userId: $u) { totalCount } }", {"u": NUL}, ["userId"]),
+        ("query($c: String!) { transactions(userId: \"u\", category: $c) { totalCount } }", {"c": NUL}, ["category"]),
+        ("query($b: ID!) { alerts(userId: \"u\", budgetId: $b) { totalCount } }", {"b": NUL}, ["budgetId"]),
+        ("query($u: String!) { templates(userId: $u) { key } }", {"u": NUL}, ["userId"]),
+    ],
+    ids=["budgets", "transactions", "transactions-category", "alerts-budget", "templates"],
+)
+async def test_query_arguments_with_nul_are_validation(gql, query, variables, field):
+    body = await gql.raw(query, variables)
+    no_internal_error(body)
+    (error,) = body["errors"]
+    assert error["extensions"] == {"code": "VALIDATION", "field": field}
+
+
+async def test_rest_strings_with_nul_are_400_or_404(client, user_id):
+    listed = await client.get("/budgets?user_id=a%00b")
+    assert (listed.status_code, listed.json()["code"]) == (400, "VALIDATION")
+    missing = await client.get("/budgets/bud%00x")
+    assert (missing.status_code, missing.json()["code"]) == (404, "NOT_FOUND")
+    for method in ("PATCH", "DELETE"):
+        response = await client.request(method, "/budgets/bud%00x", json={"name": "x"} if method == "PATCH" else None)
+        assert (response.status_code, response.json()["code"]) == (404, "NOT_FOUND")
+    # Raw JSON text: Python's json (the REST reader) takes even a lone surrogate, which no
+    # driver can encode.
+    start = '{"user_id": "%s", "type": "personal", "period": "monthly", ' % user_id
+    for rest in ('"name": "a\\u0000b", "categories": {"A": 1}}', '"name": "\\ud800", "categories": {"A": 1}}',
+                 '"name": "x", "categories": {"\\u0000": 1}}'):
+        created = await client.post("/budgets", content=start + rest, headers={"content-type": "application/json"})
+        assert (created.status_code, created.json()["code"]) == (400, "VALIDATION"), created.text
+    assert (await client.get(f"/budgets?user_id={user_id}")).json() == []
+
+
+async def test_text_is_nfc_and_categories_match_composed_and_decomposed(gql, user_id):
+    composed, decomposed = "Caf\u00e9", "Cafe\u0301"
+    assert unicodedata.normalize("NFC", decomposed) == composed != decomposed
+    twice = await gql.raw(
+        CREATE, {"input": budget_input(user_id, categories=[{"name": composed, "amount": "1"}, {"name": decomposed, "amount": "2"}])}
+    )
+    (error,) = payload_errors(twice, "createBudget")
+    assert (error["field"], error["code"]) == (["input", "categories", "1", "name"], "VALIDATION")
+
+    budget = await create_budget(gql, user_id, name=f"Sortie au {decomposed}", categories=[{"name": decomposed, "amount": "100.00"}])
+    assert budget["name"] == f"Sortie au {composed}"
+    assert budget["categories"][0]["name"] == composed
+    t = await record(gql, user_id, "CAFE\u0301", "12.50", "2025-11-03T10:00:00")
+    assert t["category"] == "CAF\u00c9"
+    assert by_name(await progress(gql, budget["id"], at="2025-11-15T00:00:00"))[composed]["spentAmount"] == "12.50"
+    filtered = await gql(
+        "query($u: String!, $c: String) { transactions(userId: $u, category: $c) { totalCount } }",
+        {"u": user_id, "c": composed.lower()},
+    )
+    assert filtered["transactions"]["totalCount"] == 1
+
+
+async def test_a_category_too_long_once_case_folded_is_validation(gql, user_id):
+    body = await gql.raw(CREATE, {"input": budget_input(user_id, categories=[{"name": "\u00df" * 100, "amount": "1"}])})
+    (error,) = payload_errors(body, "createBudget")
+    assert error["field"] == ["input", "categories", "0", "name"] and "case-folded" in error["message"]
+    body = await gql.raw(RECORD, {"input": {"userId": user_id, "category": "\u00df" * 60, "amount": "1"}})
+    assert [e["field"] for e in payload_errors(body, "recordTransaction")] == [["input", "category"]]
