@@ -102,8 +102,9 @@ def resolve_columns(header: Sequence[str], mapping: Mapping[str, str]) -> dict[s
     return columns
 
 
-_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only (re.ASCII): ``\d`` would also take Arabic-Indic or fullwidth digits.
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+_ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def parse_date(text: str) -> datetime:
@@ -123,7 +124,7 @@ def parse_date(text: str) -> datetime:
     raise validation(f"Date {text!r} is not a date: expected YYYY-MM-DD (ISO 8601) or MM/DD/YYYY", "date")
 
 
-_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+")
+_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+", re.ASCII)
 _SYMBOLS = "$€£¥"
 
 

@@ -247,29 +247,46 @@ def categories(
 
 
 def thresholds(value: Any, *field: str, base: AlertThresholds | None = None) -> AlertThresholds:
-    """Thresholds as fractions of the limit: positive and strictly increasing. A mapping
-    may give some of them; the others come from ``base`` (the current or default ones)."""
+    """Thresholds as fractions of the limit: each above 0, at most 100 and with at most 4
+    decimal places (kept exactly: 0.99999 is refused, not stored as 1.00), and strictly
+    increasing. A mapping may give some of them; the others come from ``base`` (the
+    current or default ones)."""
     if isinstance(value, AlertThresholds):
-        t = value
+        given = {"warning": value.warning, "limit_reached": value.limit_reached, "overspending": value.overspending}
     elif isinstance(value, Mapping):
-        base = base or AlertThresholds()
-        t = AlertThresholds(
-            warning=money.to_decimal(value.get("warning", base.warning), *field, "warning"),
-            limit_reached=money.to_decimal(value.get("limit_reached", base.limit_reached), *field, "limitReached"),
-            overspending=money.to_decimal(value.get("overspending", base.overspending), *field, "overspending"),
-        )
+        given = dict(value)
     else:
         raise validation("thresholds must be an object", *field)
-    if not (0 < t.warning < t.limit_reached < t.overspending):
+    base = base or AlertThresholds()
+    p = Problems()
+    warning = p.attempt(threshold, given.get("warning", base.warning), *field, "warning")
+    limit = p.attempt(threshold, given.get("limit_reached", base.limit_reached), *field, "limitReached")
+    over = p.attempt(threshold, given.get("overspending", base.overspending), *field, "overspending")
+    p.check()
+    if not (warning < limit < over):
         raise validation(
             "Alert thresholds must be positive and increasing: warning < limitReached < overspending "
-            f"(got {t.warning}, {t.limit_reached}, {t.overspending})",
+            f"(got {warning}, {limit}, {over})",
             *field,
         )
-    t = AlertThresholds(fraction(t.warning), fraction(t.limit_reached), fraction(t.overspending))
-    if t.overspending > 100:
-        raise validation("Alert thresholds are fractions of the limit (0.8 means 80%) and at most 100", *field)
-    return t
+    return AlertThresholds(warning, limit, over)
+
+
+def threshold(value: Any, *field: str) -> Decimal:
+    """One threshold: range and places are checked before any arithmetic (``1e400``
+    is refused, not an overflow), then put in canonical form."""
+    t = money.to_decimal(value, *field)
+    if not 0 < t <= THRESHOLD_MAX:
+        raise validation(
+            f"Alert thresholds are fractions of the limit (0.8 means 80%): above 0 and at most {THRESHOLD_MAX} "
+            f"(got {t})",
+            *field,
+        )
+    if t != t.quantize(Decimal(1).scaleb(-THRESHOLD_PLACES)):
+        raise validation(
+            f"Alert threshold {t} has more than {THRESHOLD_PLACES} decimal places (0.0001 is 0.01%)", *field
+        )
+    return fraction(t)
 
 
 def fraction(value: Decimal) -> Decimal:

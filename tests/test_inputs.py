@@ -7,10 +7,14 @@ import asyncio
 import json
 import unicodedata
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 
 import httpx
 import pytest
 import websockets
+
+from domain import csv_rows
+from domain.errors import BudgetError
 
 from .server import running_server
 from .support import (
@@ -198,3 +202,59 @@ async def test_a_category_too_long_once_case_folded_is_validation(gql, user_id):
     assert error["field"] == ["input", "categories", "0", "name"] and "case-folded" in error["message"]
     body = await gql.raw(RECORD, {"input": {"userId": user_id, "category": "\u00df" * 60, "amount": "1"}})
     assert [e["field"] for e in payload_errors(body, "recordTransaction")] == [["input", "category"]]
+
+
+# -- decimals ------------------------------------------------------------------------
+@pytest.mark.parametrize("amount", ["\u0661\u0662", "\uff11\uff12", "1\u0660"], ids=["arabic-indic", "fullwidth", "mixed"])
+async def test_amounts_take_ascii_digits_only(gql, user_id, amount):
+    body = await gql.raw(CREATE, {"input": budget_input(user_id, categories=[{"name": "A", "amount": amount}])})
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION" and "digits 0-9" in error["message"]
+    spent = await gql.raw(RECORD, {"input": {"userId": user_id, "category": "A", "amount": amount}})
+    assert spent["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION"
+    assert (await gql("query($u: String!) { budgets(userId: $u) { totalCount } }", {"u": user_id}))["budgets"]["totalCount"] == 0
+
+
+@pytest.mark.parametrize(
+    "thresholds, field",
+    [
+        ({"overspending": "1e400"}, "overspending"),
+        ({"overspending": "1e999999999"}, "overspending"),
+        ({"warning": "0.99999"}, "warning"),
+        ({"warning": "1e-30"}, "warning"),
+        ({"limitReached": "-0"}, "limitReached"),
+        ({"overspending": "100.0001"}, "overspending"),
+    ],
+)
+async def test_thresholds_are_range_checked_and_kept_exact(gql, user_id, thresholds, field):
+    body = await gql.raw(CREATE, {"input": budget_input(user_id, thresholds=thresholds)})
+    (error,) = payload_errors(body, "createBudget")
+    assert (error["field"], error["code"]) == (["input", "thresholds", field], "VALIDATION")
+
+
+async def test_a_threshold_with_four_places_reads_back_exactly(gql, user_id):
+    b = await create_budget(gql, user_id, thresholds={"warning": "0.8555", "limitReached": "0.99990", "overspending": "100"})
+    stored = (await gql(GET, {"id": b["id"]}))["budget"]["thresholds"]
+    assert stored == b["thresholds"] == {"warning": "0.8555", "limitReached": "0.9999", "overspending": "100.00"}
+    updated = await gql.raw(UPDATE, {"id": b["id"], "input": {"thresholds": {"warning": "0.00001"}}})
+    (error,) = payload_errors(updated, "updateBudget")
+    assert error["field"] == ["input", "thresholds", "warning"]
+
+
+async def test_minus_zero_is_zero(gql, user_id):
+    b = await create_budget(gql, user_id, categories=[{"name": "A", "amount": "-0"}, {"name": "B", "amount": "-0.000"}])
+    assert [c["amount"] for c in b["categories"]] == ["0.00", "0.00"]
+    assert [c["amount"] for c in (await gql(GET, {"id": b["id"]}))["budget"]["categories"]] == ["0.00", "0.00"]
+    body = await gql.raw(RECORD, {"input": {"userId": user_id, "category": "A", "amount": "-0"}})
+    assert payload_errors(body, "recordTransaction") == [
+        {"field": ["input", "amount"], "code": "VALIDATION", "message": "Amount must not be zero"}
+    ]
+
+
+def test_csv_amounts_and_dates_take_ascii_digits_only():
+    assert csv_rows.parse_amount("$1,234.50") == Decimal("1234.50")
+    for text in ("\u0661\u0662", "\uff11\uff12.00", "1,\u0662\u0663\u0664"):
+        with pytest.raises(BudgetError, match="not an amount"):
+            csv_rows.parse_amount(text)
+    with pytest.raises(BudgetError, match="not a date"):
+        csv_rows.parse_date("\u0661\u0661/03/2025")
