@@ -282,16 +282,25 @@ class SqlSpendingRepository:
             else:
                 day_pieces.append((window, start, end))
         pieces = day_pieces + month_pieces
-        params: dict = {"keys": sorted(set().union(*keys_of.values()))}
-        for i, ((user, _, _), lo, hi) in enumerate(pieces):
-            params.update({f"u{i}": user, f"lo{i}": lo, f"hi{i}": hi})
-        rows = await self.session.execute(_window_sums_statement(len(day_pieces), len(month_pieces)), params)
+        keys = sorted(set().union(*keys_of.values()))
         sums: dict[tuple, list] = defaultdict(lambda: [Decimal(0), 0])
-        for piece, category, currency, total, count in rows:
-            s = sums[(pieces[piece][0], category, currency)]
-            s[0] += total
-            s[1] += count
+        # A long rollover history (hundreds of periods) is read in several statements:
+        # SQLite allows 500 terms in a compound SELECT, PostgreSQL 65,535 parameters.
+        for first in range(0, len(pieces), PIECES_PER_STATEMENT):
+            chunk = pieces[first : first + PIECES_PER_STATEMENT]
+            days = min(max(len(day_pieces) - first, 0), len(chunk))
+            params: dict = {"keys": keys}
+            for i, ((user, _, _), lo, hi) in enumerate(chunk):
+                params.update({f"u{i}": user, f"lo{i}": lo, f"hi{i}": hi})
+            rows = await self.session.execute(_window_sums_statement(days, len(chunk) - days), params)
+            for piece, category, currency, total, count in rows:
+                s = sums[(chunk[piece][0], category, currency)]
+                s[0] += total
+                s[1] += count
         return [WindowSum(*window, c, cur, t, n) for (window, c, cur), (t, n) in sums.items()]
+
+
+PIECES_PER_STATEMENT = 400
 
 
 def _next_month(day: date) -> date:

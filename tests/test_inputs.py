@@ -258,3 +258,67 @@ def test_csv_amounts_and_dates_take_ascii_digits_only():
             csv_rows.parse_amount(text)
     with pytest.raises(BudgetError, match="not a date"):
         csv_rows.parse_date("\u0661\u0661/03/2025")
+
+
+# -- dates and periods -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "arguments, field",
+    [
+        ({"period": 2147483647}, "period"),
+        ({"period": -2147483648}, "period"),
+        ({"period": 12 * (3000 - 2025)}, "period"),  # monthly from 2025-11-01: starts 3000-11-01
+        ({"at": "9999-12-31T23:59:59"}, "at"),
+        ({"at": "9999-12-31T23:00:00-14:00"}, "at"),
+        ({"at": "0001-01-01T00:00:00+14:00"}, "at"),
+        ({"at": "1899-12-31T23:59:59"}, "at"),
+    ],
+)
+async def test_periods_and_dates_outside_the_calendar_are_validation(gql, user_id, arguments, field):
+    b = await create_budget(gql, user_id)
+    body = await gql.raw(PROGRESS, {"id": b["id"], **arguments})
+    no_internal_error(body)
+    (error,) = body["errors"]
+    assert error["extensions"] == {"code": "VALIDATION", "field": [field]}, error
+    if "at" in arguments:
+        root = await gql.raw("query($b: ID!, $at: DateTime) { budgetProgress(budgetId: $b, at: $at) { totalSpent } }",
+                             {"b": b["id"], "at": arguments["at"]})
+        assert root["errors"][0]["extensions"] == {"code": "VALIDATION", "field": ["at"]}
+
+
+async def test_the_last_periods_in_the_calendar_still_work(gql, user_id):
+    b = await create_budget(gql, user_id, rolloverEnabled=False)
+    last = 12 * (2999 - 2025) + 1  # December 2999
+    p = await progress(gql, b["id"], period=last)
+    assert (p["periodIndex"], p["currentPeriod"], p["periodEnd"]) == (last, "December 2999", "2999-12-31T23:59:59")
+    assert (await progress(gql, b["id"], at="2999-12-31T23:59:59"))["periodIndex"] == last
+    body = await gql.raw(PROGRESS, {"id": b["id"], "period": last + 1})
+    assert body["errors"][0]["extensions"]["code"] == "VALIDATION"
+
+
+async def test_a_rollover_history_of_hundreds_of_periods_is_read(gql, user_id):
+    # 900 monthly periods: more than one SQL statement can hold on SQLite (500 terms).
+    b = await create_budget(gql, user_id, startDate="1950-01-01T00:00:00", categories=[{"name": "Groceries", "amount": "10.00"}])
+    await record(gql, user_id, "Groceries", "4.00", "1950-01-15T00:00:00")
+    await record(gql, user_id, "Groceries", "1.00", "2025-01-15T00:00:00")
+    p = by_name(await progress(gql, b["id"], period=900))["Groceries"]
+    assert (p["rolloverAmount"], p["budgetedAmount"], p["spentAmount"]) == ("8996.00", "9006.00", "1.00")
+
+
+async def test_transaction_dates_outside_the_calendar_are_validation(gql, user_id):
+    body = await gql.raw(
+        "query($u: String!, $f: DateTime) { transactions(userId: $u, from: $f) { totalCount } }",
+        {"u": user_id, "f": "9999-12-31T23:00:00-14:00"},
+    )
+    assert body["errors"][0]["extensions"] == {"code": "VALIDATION", "field": ["from"]}
+    spent = await gql.raw(RECORD, {"input": {"userId": user_id, "category": "A", "amount": "1", "occurredAt": "0001-01-01T00:00:00+01:00"}})
+    assert [e["field"] for e in payload_errors(spent, "recordTransaction")] == [["input", "occurredAt"]]
+
+
+async def test_before_its_first_period_a_budget_counts_nothing(gql, user_id):
+    b = await create_budget(gql, user_id, rolloverEnabled=False)  # from 2025-11-01, Groceries 600
+    await record(gql, user_id, "Groceries", "599.00", "2025-10-15T10:00:00")
+    for before in (await progress(gql, b["id"], at="2025-10-20T00:00:00"), await progress(gql, b["id"], period=-1)):
+        assert (before["periodIndex"], before["currentPeriod"], before["totalSpent"]) == (-1, "October 2025", "0.00")
+        assert by_name(before)["Groceries"]["spentAmount"] == "0.00" and before["status"] == "ON_TRACK"
+    assert (await progress(gql, b["id"], period=0))["totalSpent"] == "0.00"
+    assert (await gql(ALERTS, {"u": user_id}))["alerts"]["totalCount"] == 0
