@@ -322,3 +322,25 @@ async def test_before_its_first_period_a_budget_counts_nothing(gql, user_id):
         assert by_name(before)["Groceries"]["spentAmount"] == "0.00" and before["status"] == "ON_TRACK"
     assert (await progress(gql, b["id"], period=0))["totalSpent"] == "0.00"
     assert (await gql(ALERTS, {"u": user_id}))["alerts"]["totalCount"] == 0
+
+
+# -- rounding ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "spent, percent, status, alerts",
+    [
+        ("659.99", 109.99, "LIMIT_REACHED", ["WARNING: Groceries budget at 109.99%", "LIMIT REACHED: Groceries budget at 109.99%"]),
+        ("479.99", 79.99, "ON_TRACK", []),
+        ("540.00", 90.0, "WARNING", ["WARNING: Groceries budget at 90.0%"]),
+    ],
+)
+async def test_percent_used_and_alert_messages_round_down(gql, user_id, spent, percent, status, alerts):
+    now = datetime.now(timezone.utc)
+    start = now.strftime("%Y-%m-%dT00:00:00")
+    b = await create_budget(gql, user_id, startDate=start, rolloverEnabled=False, categories=[{"name": "Groceries", "amount": "600.00"}])
+    await record(gql, user_id, "Groceries", spent, now.replace(tzinfo=None).isoformat(timespec="seconds"))
+    groceries = by_name(await progress(gql, b["id"]))["Groceries"]
+    assert (groceries["percentUsed"], groceries["status"]) == (percent, status)
+    listed = (await gql(ALERTS, {"u": user_id, "b": b["id"]}))["alerts"]["nodes"]
+    mine = [a for a in reversed(listed) if a["category"] == "Groceries" and a["alertType"] != "PROJECTED_OVERSPEND"]
+    assert [a["message"] for a in mine] == alerts
+    assert all(a["percentUsed"] == percent for a in mine)
