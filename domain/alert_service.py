@@ -21,6 +21,11 @@ from .service import PAGE_MAX
 REPLAY_MAX = 1000
 
 
+def budget_audience(budget: Budget) -> frozenset[str]:
+    """Who receives a budget's alerts: its owner and its members."""
+    return frozenset({budget.user_id, *(m.user_id for m in budget.members)})
+
+
 class AlertService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Callable[[], datetime] = utcnow):
         self.uow = uow
@@ -52,6 +57,18 @@ class AlertService:
             if not (owns(actor, event.user_id) or can_edit(actor, budget)):
                 raise forbidden(f"You may not acknowledge alert {alert_id}: only its budget's owner and editors may", "id")
             return await uow.alerts.acknowledge(alert_id, self.clock())
+
+    async def subscriber(self, actor: Actor, user_id: str | None, budget_id: str | None) -> str:
+        """The user a ``budgetAlerts`` subscription is for. Given a budget, it must be one
+        whose alerts reach that user (theirs, or shared with them): NOT_FOUND otherwise,
+        rather than a subscription that would never deliver anything."""
+        user = require_user(actor, user_id, "userId")
+        if budget_id is not None:
+            async with self.uow() as uow:
+                budget = await uow.budgets.get(budget_id)
+            if budget is None or not can_read(actor, budget) or user not in budget_audience(budget):
+                raise not_found(f"Budget with ID {budget_id} not found", "budgetId")
+        return user
 
     async def replay(self, actor: Actor, user_id: str | None, budget_id: str | None, since_id: str) -> list[AlertEvent]:
         """Alerts for the filter raised after ``since_id``, oldest first."""

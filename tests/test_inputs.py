@@ -344,3 +344,29 @@ async def test_percent_used_and_alert_messages_round_down(gql, user_id, spent, p
     mine = [a for a in reversed(listed) if a["category"] == "Groceries" and a["alertType"] != "PROJECTED_OVERSPEND"]
     assert [a["message"] for a in mine] == alerts
     assert all(a["percentUsed"] == percent for a in mine)
+
+
+# -- subscriptions over HTTP ------------------------------------------------------------
+async def test_a_subscription_over_http_is_a_bad_request(client):
+    query = 'subscription { budgetAlerts(userId: "u") { alertId } }'
+    for response in (await client.post("/graphql", json={"query": query}), await client.get("/graphql", params={"query": query})):
+        assert response.status_code == 400, response.text
+        (error,) = response.json()["errors"]
+        assert error["extensions"] == {"code": "BAD_REQUEST"} and "WebSocket" in error["message"]
+
+
+async def test_budget_alerts_for_a_budget_that_is_not_the_users_is_not_found(db_url, user_id):
+    subscribe = "subscription($u: String!, $b: ID) { budgetAlerts(userId: $u, budgetId: $b) { alertId } }"
+    with running_server(db_url) as base:
+        other = httpx.post(base + "/graphql", json={"query": CREATE, "variables": {"input": budget_input(user_id + "_other")}}).json()
+        other_id = other["data"]["createBudget"]["budget"]["id"]
+        url = base.replace("http://", "ws://") + "/graphql"
+        async with websockets.connect(url, subprotocols=[PROTOCOL], open_timeout=10) as ws:
+            await ws.send(json.dumps({"type": "connection_init"}))
+            assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "connection_ack"
+            for i, budget in enumerate(("bud_nope", other_id, "bud" + NUL)):
+                await ws.send(json.dumps({"id": str(i), "type": "subscribe", "payload": {"query": subscribe, "variables": {"u": user_id, "b": budget}}}))
+                message, done = [json.loads(await asyncio.wait_for(ws.recv(), 10)), json.loads(await asyncio.wait_for(ws.recv(), 10))]
+                assert (message["id"], message["type"], done) == (str(i), "next", {"id": str(i), "type": "complete"})
+                (error,) = message["payload"]["errors"]
+                assert error["extensions"] == {"code": "NOT_FOUND", "field": ["budgetId"]}, error
