@@ -370,3 +370,60 @@ async def test_budget_alerts_for_a_budget_that_is_not_the_users_is_not_found(db_
                 assert (message["id"], message["type"], done) == (str(i), "next", {"id": str(i), "type": "complete"})
                 (error,) = message["payload"]["errors"]
                 assert error["extensions"] == {"code": "NOT_FOUND", "field": ["budgetId"]}, error
+
+
+# -- currency, deletion, default start ----------------------------------------------
+async def test_currency_cannot_change_once_spending_is_counted(gql, user_id):
+    b = await create_budget(gql, user_id)
+    eur = await gql(UPDATE, {"id": b["id"], "input": {"currency": "EUR"}})
+    assert eur["updateBudget"]["errors"] == [] and eur["updateBudget"]["budget"]["currency"] == "EUR"
+    await record(gql, user_id, "Groceries", "5.00", "2025-11-03T10:00:00", currency="USD")  # not counted in EUR
+    back = await gql(UPDATE, {"id": b["id"], "input": {"currency": "USD"}})
+    assert back["updateBudget"]["errors"] == []
+    refused = await gql(UPDATE, {"id": b["id"], "input": {"currency": "JPY", "categories": [{"name": "Groceries", "amount": "600"}]}})
+    (error,) = refused["updateBudget"]["errors"]
+    assert (error["field"], error["code"]) == (["input", "currency"], "VALIDATION") and "USD" in error["message"]
+    stored = (await gql(GET, {"id": b["id"]}))["budget"]
+    assert (stored["currency"], stored["version"]) == ("USD", 3)
+    renamed = await gql(UPDATE, {"id": b["id"], "input": {"currency": "usd", "name": "Still USD"}})
+    assert renamed["updateBudget"]["errors"] == []
+
+
+async def test_deleting_a_budget_deletes_its_alerts(gql, user_id):
+    now = datetime.now(timezone.utc)
+    keep = await create_budget(gql, user_id, name="Keep", startDate=now.strftime("%Y-%m-%dT00:00:00"),
+                               categories=[{"name": "Groceries", "amount": "100.00"}])
+    gone = await create_budget(gql, user_id, name="Gone", startDate=now.strftime("%Y-%m-%dT00:00:00"),
+                               categories=[{"name": "Groceries", "amount": "50.00"}])
+    await record(gql, user_id, "Groceries", "45.00", now.replace(tzinfo=None).isoformat(timespec="seconds"))
+    before = (await gql(ALERTS, {"u": user_id}))["alerts"]["nodes"]
+    assert {a["budgetId"] for a in before} == {gone["id"]}
+    assert (await gql(DELETE, {"id": gone["id"]}))["deleteBudget"]["deletedId"] == gone["id"]
+    after = (await gql(ALERTS, {"u": user_id}))["alerts"]
+    assert after == {"totalCount": 0, "nodes": []}
+    await record(gql, user_id, "Groceries", "40.00", now.replace(tzinfo=None).isoformat(timespec="seconds"))
+    assert {a["budgetId"] for a in (await gql(ALERTS, {"u": user_id}))["alerts"]["nodes"]} == {keep["id"]}
+
+
+def _period_start(period: str, today: datetime) -> str:
+    day = today.date()
+    if period in ("WEEKLY", "BIWEEKLY"):
+        day -= timedelta(days=day.weekday())
+    elif period == "MONTHLY":
+        day = day.replace(day=1)
+    elif period == "QUARTERLY":
+        day = day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    else:
+        day = day.replace(month=1, day=1)
+    return f"{day.isoformat()}T00:00:00"
+
+
+@pytest.mark.parametrize("period", ["WEEKLY", "BIWEEKLY", "MONTHLY", "QUARTERLY", "YEARLY"])
+async def test_start_date_defaults_to_the_first_day_of_the_current_period(gql, client, user_id, period):
+    given = budget_input(user_id, period=period)
+    del given["startDate"]
+    b = (await gql(CREATE, {"input": given}))["createBudget"]["budget"]
+    assert b["startDate"] == _period_start(period, datetime.now(timezone.utc))
+    rest = await client.post("/budgets", json={"user_id": user_id, "name": "x", "type": "personal",
+                                               "period": period.lower(), "categories": {"A": 1}})
+    assert rest.status_code == 201 and rest.json()["start_date"] == _period_start(period, datetime.now(timezone.utc))
