@@ -13,7 +13,7 @@ import httpx
 import pytest
 import websockets
 
-from domain import csv_rows
+from domain import backup, csv_rows
 from domain.errors import BudgetError
 
 from .server import running_server
@@ -202,6 +202,36 @@ async def test_a_category_too_long_once_case_folded_is_validation(gql, user_id):
     assert error["field"] == ["input", "categories", "0", "name"] and "case-folded" in error["message"]
     body = await gql.raw(RECORD, {"input": {"userId": user_id, "category": "\u00df" * 60, "amount": "1"}})
     assert [e["field"] for e in payload_errors(body, "recordTransaction")] == [["input", "category"]]
+
+
+def test_a_backup_goes_through_the_same_rules():
+    stamp = "2025-11-01T00:00:00Z"
+    document = {
+        "format": backup.FORMAT, "version": backup.VERSION, "user_id": "user_1",
+        "budgets": [{
+            "id": "bud_1", "name": "Nov" + NUL, "type": "personal", "period": "monthly", "currency": "USD",
+            "start_date": "2025-11-01T00:00:00", "rollover_mode": "none",
+            "thresholds": {"warning": "0.99999", "limit_reached": "1.00", "overspending": "1e400"},
+            "categories": [{"name": "\u0661", "amount": "\u0661\u0662", "since_period": 2**40}],
+            "version": 1, "created_at": stamp, "updated_at": stamp,
+        }],
+        "templates": [],
+        "transactions": [{
+            "id": "txn_1", "category": "Cafe\u0301", "amount": "1.00", "currency": "USD",
+            "occurred_at": "2025-11-03T10:00:00", "description": "ok\nline\u0000", "external_id": None,
+            "created_at": stamp,
+        }],
+    }
+    with pytest.raises(BudgetError) as refused:
+        backup.from_document(document, datetime(2025, 11, 15))
+    assert sorted(".".join(p.field) for p in refused.value.problems) == [
+        "budgets.0.categories.0.amount", "budgets.0.categories.0.since_period", "budgets.0.name",
+        "budgets.0.thresholds.overspending", "budgets.0.thresholds.warning", "transactions.0.description",
+    ]
+    document["budgets"] = []
+    document["transactions"][0]["description"] = "ok\nline"
+    restored = backup.from_document(document, datetime(2025, 11, 15))
+    assert restored.transactions[0].category == "Caf\u00e9" and restored.transactions[0].description == "ok\nline"
 
 
 # -- decimals ------------------------------------------------------------------------
