@@ -10,6 +10,8 @@ from datetime import datetime
 from typing import Callable
 
 from .access import Actor, can_edit, can_read, owns, require_user
+from .models import Budget
+from .validation import record_id
 from .alerts import AlertEvent
 from .errors import forbidden, not_found, validation
 from .models import utcnow
@@ -17,6 +19,11 @@ from .ports import Page, UnitOfWorkFactory
 from .service import PAGE_MAX
 
 REPLAY_MAX = 1000
+
+
+def budget_audience(budget: Budget) -> frozenset[str]:
+    """Who receives a budget's alerts: its owner and its members."""
+    return frozenset({budget.user_id, *(m.user_id for m in budget.members)})
 
 
 class AlertService:
@@ -34,6 +41,8 @@ class AlertService:
         after: str | None = None,
     ) -> Page[AlertEvent]:
         user = require_user(actor, user_id, "userId")
+        if budget_id is not None:
+            record_id(budget_id, "budgetId", label="budgetId")
         if not isinstance(first, int) or not 0 <= first <= PAGE_MAX:
             raise validation(f"first must be between 0 and {PAGE_MAX} (got {first})", "first")
         async with self.uow() as uow:
@@ -48,6 +57,18 @@ class AlertService:
             if not (owns(actor, event.user_id) or can_edit(actor, budget)):
                 raise forbidden(f"You may not acknowledge alert {alert_id}: only its budget's owner and editors may", "id")
             return await uow.alerts.acknowledge(alert_id, self.clock())
+
+    async def subscriber(self, actor: Actor, user_id: str | None, budget_id: str | None) -> str:
+        """The user a ``budgetAlerts`` subscription is for. Given a budget, it must be one
+        whose alerts reach that user (theirs, or shared with them): NOT_FOUND otherwise,
+        rather than a subscription that would never deliver anything."""
+        user = require_user(actor, user_id, "userId")
+        if budget_id is not None:
+            async with self.uow() as uow:
+                budget = await uow.budgets.get(budget_id)
+            if budget is None or not can_read(actor, budget) or user not in budget_audience(budget):
+                raise not_found(f"Budget with ID {budget_id} not found", "budgetId")
+        return user
 
     async def replay(self, actor: Actor, user_id: str | None, budget_id: str | None, since_id: str) -> list[AlertEvent]:
         """Alerts for the filter raised after ``since_id``, oldest first."""

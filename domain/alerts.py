@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import Enum
 
 from .models import AlertThresholds
-from .progress import BudgetProgress, CategoryProgress, ratio
+from .progress import BudgetProgress, CategoryProgress, percent_of, ratio
 
 FORECAST_AFTER = timedelta(days=3)
 EVENT = "budget.alert"
@@ -139,12 +139,15 @@ class AlertEvent:
         }
 
 
-def _one_decimal(r: Decimal) -> Decimal:
-    return (r * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+def shown_percent(r: Decimal) -> str:
+    """A ratio as the message shows it: rounded down to 2 places like ``percentUsed``
+    (109.998% is 109.99%, never 110.0%), with at least one decimal (90.0%, 85.5%)."""
+    text = format(percent_of(r), "f")
+    return text[:-1] if text.endswith("0") else text
 
 
 def message(alert_type: AlertType, subject: str, r: Decimal | None, projected: Decimal | None = None) -> str:
-    shown = "no limit" if r is None else f"{_one_decimal(r)}%"
+    shown = "no limit" if r is None else f"{shown_percent(r)}%"
     if alert_type is AlertType.PROJECTED_OVERSPEND:
         return f"{_LABEL[alert_type]}: {subject} budget on pace to spend {projected} by period end ({shown} so far)"
     return f"{_LABEL[alert_type]}: {subject} budget at {shown}"
@@ -175,7 +178,7 @@ def _alert(budget_id: str, category: str | None, subject: str, kind: AlertType, 
         alert_type=kind,
         severity=SEVERITY[kind],
         message=message(kind, subject, r, projected),
-        percent_used=None if r is None else (r * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+        percent_used=None if r is None else percent_of(r),
         spent_amount=spent,
         budgeted_amount=budgeted,
         remaining_amount=budgeted - spent,

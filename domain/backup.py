@@ -197,9 +197,12 @@ def _id(value: Any, *path: str) -> str:
     return value
 
 
+INT_MAX = 2**31 - 1  # the database's INTEGER columns (version, since_period)
+
+
 def _int(value: Any, least: int, *path: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < least:
-        raise validation(f"must be a whole number of at least {least}", *path)
+    if not isinstance(value, int) or isinstance(value, bool) or not least <= value <= INT_MAX:
+        raise validation(f"must be a whole number from {least} to {INT_MAX:,}", *path)
     return value
 
 

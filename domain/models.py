@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -85,8 +86,10 @@ class CategoryLimit:
 
 
 def category_key(name: str) -> str:
-    """How categories match: trimmed and case-insensitive."""
-    return name.strip().casefold()
+    """How categories match: trimmed, NFC-normalised and case-folded, so "Café" typed
+    composed or decomposed, and "CAFÉ", are one category."""
+    name = name.strip()
+    return (name if name.isascii() else unicodedata.normalize("NFC", name)).casefold()
 
 
 @dataclass(frozen=True)

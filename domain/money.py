@@ -62,14 +62,21 @@ def quantum(currency: str) -> Decimal:
 
 
 def to_decimal(value: object, *field: str) -> Decimal:
-    """Convert user input (Decimal, int, str, or a JSON number) to Decimal exactly."""
+    """Convert user input (Decimal, int, str, or a JSON number) to Decimal exactly.
+    Text takes ASCII digits only (Python's Decimal would also read Arabic-Indic or
+    fullwidth digits); ``-0`` is 0."""
     if isinstance(value, bool):
         raise validation("Amount must be a number", *field)
     if isinstance(value, Decimal):
         result = value
-    elif isinstance(value, (int, str)):
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        text = value.strip().replace("_", "")
+        if not text.isascii():
+            raise validation(f"Amount {value!r} is not a number: write it with the digits 0-9", *field)
         try:
-            result = Decimal(str(value).strip().replace("_", "") if isinstance(value, str) else value)
+            result = Decimal(text)
         except InvalidOperation:
             raise validation(f"Amount {value!r} is not a number", *field) from None
     elif isinstance(value, float):
@@ -78,7 +85,7 @@ def to_decimal(value: object, *field: str) -> Decimal:
         raise validation(f"Amount {value!r} is not a number", *field)
     if not result.is_finite():
         raise validation(f"Amount {value!r} is not a finite number", *field)
-    return result
+    return result.copy_abs() if result.is_zero() else result
 
 
 def check_amount(
@@ -89,13 +96,14 @@ def check_amount(
     allow_zero: bool = True,
     label: str = "Amount",
 ) -> Decimal:
-    """Validate an amount for ``currency`` and return it at the currency's scale."""
+    """Validate an amount for ``currency`` and return it at the currency's scale. The
+    range is checked before any rounding, so no input can overflow the arithmetic."""
     amount = to_decimal(value, *field)
     if amount < 0 and not allow_negative:
         raise validation(f"{label} must not be negative (got {amount})", *field)
     if amount == 0 and not allow_zero:
         raise validation(f"{label} must not be zero", *field)
-    if abs(amount) > MAX_AMOUNT:
+    if amount.copy_abs() > MAX_AMOUNT:  # copy_abs, not abs(): no context, so no Overflow
         raise validation(f"{label} {amount} exceeds the maximum of {MAX_AMOUNT:,}", *field)
     q = quantum(currency)
     if amount != amount.quantize(q, rounding=ROUND_DOWN):

@@ -211,6 +211,11 @@ class AlertRepository(Protocol):
 
     async def get(self, alert_id: str) -> AlertEvent | None: ...
 
+    async def delete_for_budget(self, budget_id: str) -> None:
+        """Delete a (deleted) budget's alerts, and their webhook deliveries not yet sent
+        (those already sent or failed stay in the delivery log)."""
+        ...
+
     async def acknowledge(self, alert_id: str, at: datetime) -> AlertEvent | None: ...
 
     async def by_seqs(self, seqs: Sequence[int]) -> list[AlertEvent]:

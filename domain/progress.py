@@ -5,9 +5,10 @@ Figures follow the spec's ``BudgetProgress`` / ``BudgetCategory``:
 
 * ``budgeted_amount`` is what the category may spend this period: its limit plus
   whatever rollover carried in (600 + 150 = 750 in the spec's December example);
-* ``percent_used`` is spent / budgeted × 100, rounded half-up to 2 places and not
-  capped (250% is 250). A category with nothing to divide by (budgeted ≤ 0) has no
-  percentage: ``None``, with status OVER if it has spending, ON_TRACK if not;
+* ``percent_used`` is spent / budgeted × 100, rounded down to 2 places (so it never
+  shows a threshold the status has not reached: 659.99 of 600 is 109.99, not 110.00)
+  and not capped (250% is 250). A category with nothing to divide by (budgeted ≤ 0)
+  has no percentage: ``None``, with status OVER if it has spending, ON_TRACK if not;
 * ``status`` compares the exact ratio with the budget's alert thresholds.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from enum import Enum
 from typing import Mapping, NamedTuple
 
@@ -77,7 +78,14 @@ def ratio(spent: Decimal, budgeted: Decimal) -> Decimal | None:
 
 def percent(spent: Decimal, budgeted: Decimal) -> Decimal | None:
     r = ratio(spent, budgeted)
-    return None if r is None else (r * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+    return None if r is None else percent_of(r)
+
+
+def percent_of(r: Decimal) -> Decimal:
+    """A ratio as a percentage, rounded down to 2 places (towards minus infinity, so a
+    refund's figure never rounds up either; -0 is 0)."""
+    shown = (r * HUNDRED).quantize(CENT, rounding=ROUND_FLOOR)
+    return shown.copy_abs() if shown.is_zero() else shown
 
 
 def status_of(spent: Decimal, budgeted: Decimal, thresholds: AlertThresholds) -> Status:

@@ -38,7 +38,10 @@ async def progress_in(uow: UnitOfWork, keys: Sequence[ProgressKey], now: datetim
 def _windows(budget: Budget, k: int) -> tuple[int, list[tuple[int, SpendingWindow]]]:
     """The (period index, window) pairs the figures of period ``k`` need: every period
     from the first one rollover depends on, for every spender (a HOUSEHOLD budget's
-    members spend into it too, from the moment they consented)."""
+    members spend into it too, from the moment they consented). A period before period 0
+    needs none: it is empty."""
+    if k < 0:
+        return k, []  # before the budget's first period: it counts nothing yet
     anchor = periods.anchor_of(budget.start_date)
     first = progress.first_period_needed(budget, k)
     keys = frozenset(c.key for c in budget.limits)

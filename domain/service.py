@@ -7,7 +7,7 @@ rules of :mod:`domain.access` before touching anything.
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Callable, Mapping
 
 from . import alerting, money, periods, validation as v
@@ -23,7 +23,7 @@ from .models import (
     new_id,
     utcnow,
 )
-from .ports import Page, UnitOfWorkFactory
+from .ports import Page, SpendingWindow, UnitOfWorkFactory
 
 PAGE_MAX = 500
 UPDATABLE = frozenset(
@@ -53,6 +53,17 @@ def _changes_what_may_be_spent(before: Budget, after: Budget) -> bool:
         after.limits, after.thresholds, after.period, after.start_date, after.rollover_mode, after.currency,
         after.spender_ids,
     )
+
+
+async def _has_counted_spending(uow, budget: Budget) -> bool:
+    """Has any transaction been counted in the budget: one of its spenders', in one of its
+    categories and its currency, from its first period on?"""
+    keys = frozenset(c.key for c in budget.limits)
+    start = periods.anchor_of(budget.start_date).date()
+    end = date(v.YEAR_MAX + 1, 1, 1)
+    windows = [SpendingWindow(user, keys, start, end) for user in sorted(budget.spender_ids)]
+    sums = await uow.spending.window_sums(windows)
+    return any(s.currency == budget.currency and s.count > 0 for s in sums)
 
 
 class BudgetService:
@@ -126,7 +137,9 @@ class BudgetService:
         kind = p.attempt(v.budget_type, type, "type")
         per = p.attempt(v.budget_period, period, "period")
         cur = p.attempt(money.normalize_currency, currency or money.DEFAULT_CURRENCY, "currency")
-        start = p.attempt(v.start_date, start_date if start_date is not None else self.clock(), "startDate")
+        # By default the first day of the current period, as applyTemplate does.
+        default_start = periods.calendar_start(per, self.clock()) if per is not None else self.clock()
+        start = p.attempt(v.start_date, start_date if start_date is not None else default_start, "startDate")
         mode = p.attempt(_rollover, rollover_mode, rollover_enabled)
         # With a bad currency, still report the category problems (checked as if USD).
         limits = p.attempt(v.category_limits, categories, cur or money.DEFAULT_CURRENCY, "categories")
@@ -179,6 +192,12 @@ class BudgetService:
                     "expectedVersion",
                 )
             updated = self._apply(current, given)
+            if updated.currency != current.currency and await _has_counted_spending(uow, current):
+                raise validation(
+                    f"Budget {budget_id} has spending counted in {current.currency}: its currency cannot change "
+                    f"(that would read its amounts as {updated.currency}); create a budget in {updated.currency}",
+                    "currency",
+                )
             if not await uow.budgets.save(updated, expected_version=current.version):
                 raise conflict(f"Budget {budget_id} was changed concurrently: reload it and retry")
             if _changes_what_may_be_spent(current, updated):
@@ -232,3 +251,5 @@ class BudgetService:
         async with self.uow(write=True) as uow:
             require_budget(actor, budget_id, await uow.budgets.get(budget_id, for_update=True), can_admin)
             await uow.budgets.delete(budget_id)
+            await uow.alerts.delete_for_budget(budget_id)  # no alert points at nothing
+

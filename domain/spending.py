@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable, Sequence
 
-from . import alerting, periods, progress_cache, transactions
+from . import alerting, periods, progress_cache, transactions, validation as v
 from .access import Actor, owns, require_user
 from .errors import not_found, validation
 from .models import Budget, Transaction, category_key, naive, utcnow
@@ -90,14 +90,23 @@ class SpendingService:
         end = transactions.naive_utc(end, "to") if end is not None else None
         if start and end and start >= end:
             raise validation("`from` must be before `to`", "from")
-        key = category_key(category) if category else None
+        key = category_key(transactions.category_name(category, "category")) if category else None
         async with self.uow() as uow:
             return await uow.spending.page(user, key, start, end, first, after)
 
     # -- progress ------------------------------------------------------------------
     def period_at(self, budget: Budget, at: datetime | None) -> int:
-        moment = naive(at) if at is not None else self.now()
+        """The index of the period containing ``at`` (default now); ``at`` must be in the
+        years 1900–2999."""
+        moment = v.moment(at, "at", label="at") if at is not None else self.now()
         return periods.index_at(periods.anchor_of(budget.start_date), budget.period, moment)
+
+    def period_of(self, budget: Budget, at: datetime | None = None, period: int | None = None) -> int:
+        """Period index ``period`` if given (VALIDATION unless it starts in the years
+        1900–2999), else the one containing ``at``."""
+        if period is not None:
+            return v.period_index(periods.anchor_of(budget.start_date), budget.period, period, "period")
+        return self.period_at(budget, at)
 
     async def progress_many(self, keys: Sequence[ProgressKey]) -> list[BudgetProgress]:
         """Figures of each (budget, period, as of), from the process's cache where their

@@ -46,17 +46,16 @@ def name(value: Any, *field: str) -> str:
 def description(value: Any, *field: str) -> str:
     if value is None:
         return ""
-    if not isinstance(value, str):
-        raise validation("Description must be a string", *field)
-    if len(value.strip()) > DESCRIPTION_MAX:
+    text = v.text(value, *field, label="Description", multiline=True).strip()
+    if len(text) > DESCRIPTION_MAX:
         raise validation(f"Description must be at most {DESCRIPTION_MAX} characters", *field)
-    return value.strip()
+    return text
 
 
 def group(value: Any, *field: str) -> str:
     if value is None:
         return DEFAULT_GROUP
-    text = value.strip() if isinstance(value, str) else ""
+    text = v.text(value, *field, label="Group").strip() if isinstance(value, str) else ""
     if not text or len(text) > GROUP_MAX:
         raise validation(f"Group must be 1–{GROUP_MAX} characters", *field)
     return text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +11,8 @@ from . import money
 from .access import Actor, require_user
 from .errors import validation
 from .models import Transaction, new_id
-from .validation import CATEGORY_NAME_MAX, Problems
+from . import validation as v
+from .validation import Problems
 
 DESCRIPTION_MAX = 1000
 EXTERNAL_ID_MAX = 200
@@ -30,28 +31,15 @@ class TransactionInput:
 
 
 def naive_utc(value: datetime | str, *field: str) -> datetime:
-    """A moment on the budgets' calendar: aware values are converted to UTC."""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise validation(f"{value!r} is not an ISO 8601 date-time", *field) from None
-    if not isinstance(value, datetime):
+    """A moment on the budgets' calendar: aware values are converted to UTC; years
+    1900–2999."""
+    if not isinstance(value, (datetime, str)):
         raise validation("Expected a date-time", *field)
-    if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    if not (1900 <= value.year <= 2999):
-        raise validation("Date must be between the years 1900 and 2999", *field)
-    return value
+    return v.moment(value, *field, label="Date")
 
 
 def category_name(value: Any, *field: str) -> str:
-    name = value.strip() if isinstance(value, str) else ""
-    if not name:
-        raise validation("Category must not be empty", *field)
-    if len(name) > CATEGORY_NAME_MAX:
-        raise validation(f"Category must be at most {CATEGORY_NAME_MAX} characters", *field)
-    return name
+    return v.category_name(value, *field)
 
 
 def build(actor: Actor, data: TransactionInput, now: datetime, *path: str) -> Transaction:
@@ -70,11 +58,19 @@ def build(actor: Actor, data: TransactionInput, now: datetime, *path: str) -> Tr
         allow_zero=False,
     )
     occurred = p.attempt(naive_utc, data.occurred_at or now, *path, "occurredAt")
-    description = (data.description or "").strip()
+    description = p.attempt(
+        v.text, data.description or "", *path, "description", label="Description", multiline=True
+    )
+    description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX:
         p.add(validation(f"Description must be at most {DESCRIPTION_MAX} characters", *path, "description"))
-    external = data.external_id.strip() if isinstance(data.external_id, str) else None
-    if data.external_id is not None and not external:
+    external = data.external_id
+    if isinstance(external, str):
+        external = p.attempt(v.text, external, *path, "externalId", label="externalId")
+        external = external.strip() if external is not None else None
+    if external is not None and not isinstance(external, str):
+        p.add(validation("externalId must be a string", *path, "externalId"))
+    elif external is not None and not external:
         p.add(validation("externalId must not be empty when given", *path, "externalId"))
     elif external and len(external) > EXTERNAL_ID_MAX:
         p.add(validation(f"externalId must be at most {EXTERNAL_ID_MAX} characters", *path, "externalId"))

@@ -212,6 +212,7 @@ def url(value: Any, *field: str) -> str:
 def secret(value: Any, *field: str) -> str:
     if not isinstance(value, str) or value == "":
         raise validation("secret must not be empty", *field)
+    v.text(value, *field, label="secret")
     if not SECRET_MIN <= len(value) <= SECRET_MAX:
         raise validation(
             f"secret must be {SECRET_MIN} to {SECRET_MAX} characters (got {len(value)}): "

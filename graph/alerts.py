@@ -6,7 +6,6 @@ from typing import AsyncGenerator
 
 import strawberry
 
-from domain.access import require_user
 from domain.errors import BudgetError
 
 from .context import Info
@@ -68,8 +67,8 @@ class AlertSubscriptions:
         since: strawberry.ID | None = None,
     ) -> AsyncGenerator[BudgetAlert, None]:
         actor = info.context.actor
-        user = require_user(actor, user_id, "userId")
-        budget = str(budget_id) if budget_id else None
+        budget = str(budget_id) if budget_id is not None else None
+        user = await info.context.alerts.subscriber(actor, user_id, budget)
         # Subscribe before replaying, so nothing raised in between is missed; skip repeats.
         live = info.context.services.hub.subscribe(
             user, lambda e: user in e.recipients and (budget is None or e.budget_id == budget)

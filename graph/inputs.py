@@ -17,7 +17,10 @@ class CategoryLimitInput:
     amount: Decimal
 
 
-@strawberry.input(description="Fractions of the limit (0.8 = 80%); omitted ones keep their value.")
+@strawberry.input(
+    description="Fractions of the limit (0.8 = 80%): above 0, at most 100, at most 4 decimal places, increasing; "
+    "omitted ones keep their value."
+)
 class AlertThresholdsInput:
     warning: Decimal | None = None
     limit_reached: Decimal | None = None
@@ -31,7 +34,10 @@ class CreateBudgetInput:
     type: BudgetTypeEnum
     period: BudgetPeriodEnum
     categories: list[CategoryLimitInput]
-    start_date: datetime | None = strawberry.field(default=None, description="Defaults to today.")
+    start_date: datetime | None = strawberry.field(
+        default=None,
+        description="Defaults to the first day of the current period (Monday, the 1st, the quarter's or year's first day).",
+    )
     rollover_enabled: bool = False
     rollover_mode: RolloverModeEnum | None = strawberry.field(
         default=None, description="Overrides rolloverEnabled when given."
@@ -49,7 +55,9 @@ class UpdateBudgetInput:
     start_date: datetime | None = None
     rollover_enabled: bool | None = None
     rollover_mode: RolloverModeEnum | None = None
-    currency: str | None = None
+    currency: str | None = strawberry.field(
+        default=None, description="Only while no spending is counted in the budget (VALIDATION after that)."
+    )
     thresholds: AlertThresholdsInput | None = None
 
 

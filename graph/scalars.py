@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import strawberry
+
+from domain.money import to_decimal
 
 
 def serialize_decimal(value: Decimal) -> str:
@@ -14,16 +16,11 @@ def serialize_decimal(value: Decimal) -> str:
 
 
 def _parse_decimal(value: object) -> Decimal:
-    # Inputs accept a string or a JSON number; a number goes through str(), never float math.
+    # Inputs accept a string or a JSON number; a number goes through str(), never float
+    # math. The domain's rule (ASCII digits, finite, -0 is 0); its error is a ValueError.
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         raise ValueError(f"Decimal expects a string or a number, got {value!r}")
-    try:
-        result = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(f"{value!r} is not a decimal number") from None
-    if not result.is_finite():
-        raise ValueError(f"{value!r} is not a finite decimal number")
-    return result
+    return to_decimal(value)
 
 
 def serialize_datetime(value: datetime) -> str:

@@ -8,6 +8,8 @@ from typing import Iterator
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -35,7 +37,35 @@ Mutation = merge_types(
 Subscription = merge_types("Subscription", (AlertSubscriptions,))
 
 
+class SubscriptionOverHTTP(InvalidOperationTypeError):
+    """A subscription sent as an HTTP request: Strawberry answers it with HTTP 400 and
+    this reason (``BAD_REQUEST``), instead of running the stream as if it were a query."""
+
+    def __init__(self) -> None:
+        super().__init__(OperationType.SUBSCRIPTION)
+
+    def as_http_error_reason(self, method: str = "POST") -> str:
+        return (
+            f"Subscriptions are not served over HTTP {method}: open a WebSocket to /graphql "
+            "with the graphql-transport-ws protocol"
+        )
+
+
 class BudgetSchema(CheckedSchema):
+    async def execute(self, query, variable_values=None, context_value=None, root_value=None,
+                      operation_name=None, allowed_operation_types=None, operation_extensions=None):
+        # One request, one result: a subscription only runs as a stream (WebSocket).
+        allowed = set(allowed_operation_types or (OperationType.QUERY, OperationType.MUTATION))
+        allowed.discard(OperationType.SUBSCRIPTION)
+        try:
+            return await super().execute(
+                query, variable_values, context_value, root_value, operation_name, allowed, operation_extensions
+            )
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type is OperationType.SUBSCRIPTION:
+                raise SubscriptionOverHTTP() from None
+            raise
+
     def process_errors(self, errors, execution_context=None) -> None:
         # Strawberry would log every error with the GraphQL document, whose literals may
         # hold amounts or tokens. Client errors are the client's business; unexpected

@@ -10,7 +10,7 @@ import strawberry
 from domain.errors import BudgetError
 
 from .context import Info
-from .errors import UserError, user_errors
+from .errors import UserError, input_errors, user_errors
 from .transaction_inputs import RecordTransactionInput
 from .types.pagination import connection_from_page
 from .types.progress import BudgetProgress
@@ -72,7 +72,7 @@ class SpendingMutations:
         try:
             stored, created = await info.context.spending.record(info.context.actor, input.to_domain())
         except BudgetError as exc:
-            return TransactionPayload(errors=user_errors(exc))
+            return TransactionPayload(errors=input_errors(exc, outside=()))
         return TransactionPayload(transaction=Transaction.from_domain(stored), created=created)
 
     @strawberry.mutation(description="Record up to 1,000 transactions, all or nothing.")

@@ -10,17 +10,19 @@ from typing import Sequence
 from collections import defaultdict
 from dataclasses import replace
 
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts import AlertEvent, AlertType
 from domain.models import category_key
+from domain.validation import storable
+from domain.webhooks import DeliveryStatus
 from domain.ports import Page
 
 from .cursors import Cursors
 from .budget_repository import shared_with
 from .dialects import insert, is_postgres
-from .tables import AlertRow, BudgetMemberRow, BudgetRow
+from .tables import AlertRow, BudgetMemberRow, BudgetRow, WebhookDeliveryRow
 
 CURSOR = "alert"
 CHANNEL = "budgetql_alerts"
@@ -138,8 +140,19 @@ class SqlAlertRepository:
         return {tuple(row) for row in rows}
 
     async def get(self, alert_id: str) -> AlertEvent | None:
+        if not storable(alert_id):
+            return None
         row = (await self.session.execute(select(AlertRow).where(AlertRow.id == alert_id))).scalar_one_or_none()
         return to_domain(row) if row else None
+
+    async def delete_for_budget(self, budget_id: str) -> None:
+        seqs = select(AlertRow.seq).where(AlertRow.budget_id == budget_id)
+        await self.session.execute(
+            delete(WebhookDeliveryRow).where(
+                WebhookDeliveryRow.alert_seq.in_(seqs), WebhookDeliveryRow.status == DeliveryStatus.PENDING.value
+            )
+        )
+        await self.session.execute(delete(AlertRow).where(AlertRow.budget_id == budget_id))
 
     async def acknowledge(self, alert_id: str, at: datetime) -> AlertEvent | None:
         await self.session.execute(

@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, String, and_, delete, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import money
-from domain.validation import fraction
+from domain.validation import fraction, storable
 from domain.models import (
     AlertThresholds,
     Budget,
@@ -104,6 +104,8 @@ class SqlBudgetRepository:
         await self.session.flush()
 
     async def _row(self, budget_id: str, for_update: bool = False) -> BudgetRow | None:
+        if not storable(budget_id):
+            return None
         stmt = select(BudgetRow).where(BudgetRow.id == budget_id)
         if for_update:
             stmt = stmt.with_for_update()
@@ -152,11 +154,14 @@ class SqlBudgetRepository:
         return [(r.pk, to_domain(r, categories[r.pk], members[r.pk])) for r in rows]
 
     async def get(self, budget_id: str, *, for_update: bool = False) -> Budget | None:
+        if not storable(budget_id):  # no stored id holds a control character (PostgreSQL refuses U+0000)
+            return None
         stmt = select(*BUDGET_COLUMNS).where(BudgetRow.id == budget_id)
         found = await self._read(stmt.with_for_update() if for_update else stmt)
         return found[0][1] if found else None
 
     async def get_many(self, budget_ids: Sequence[str]) -> dict[str, Budget]:
+        budget_ids = [i for i in budget_ids if storable(i)]
         if not budget_ids:
             return {}
         return {b.id: b for _, b in await self._read(select(*BUDGET_COLUMNS).where(BudgetRow.id.in_(list(budget_ids))))}
@@ -249,5 +254,7 @@ class SqlBudgetRepository:
         return await self.get(budget_id)
 
     async def delete(self, budget_id: str) -> bool:
+        if not storable(budget_id):
+            return False
         result = await self.session.execute(delete(BudgetRow).where(BudgetRow.id == budget_id))
         return result.rowcount == 1

@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import Transaction, naive
 from domain.ports import Page, SpendingWindow, WindowSum
+from domain.validation import storable
 
 from .cursors import Cursors
 from .dialects import insert
@@ -213,18 +214,23 @@ class SqlSpendingRepository:
         await self.session.execute(stmt, rows)
 
     async def get(self, transaction_id: str) -> Transaction | None:
+        if not storable(transaction_id):  # no stored id holds a control character
+            return None
         row = (
             await self.session.execute(select(TransactionRow).where(TransactionRow.id == transaction_id))
         ).scalar_one_or_none()
         return to_domain(row) if row else None
 
     async def stored_ids(self, transaction_ids: Sequence[str]) -> set[str]:
+        transaction_ids = [i for i in transaction_ids if storable(i)]
         if not transaction_ids:
             return set()
         rows = await self.session.execute(select(TransactionRow.id).where(TransactionRow.id.in_(list(transaction_ids))))
         return set(rows.scalars())
 
     async def delete(self, transaction_id: str) -> Transaction | None:
+        if not storable(transaction_id):
+            return None
         row = (
             await self.session.execute(
                 delete(TransactionRow).where(TransactionRow.id == transaction_id).returning(TransactionRow)
@@ -306,17 +312,28 @@ class SqlSpendingRepository:
             else:
                 day_pieces.append((window, start, end))
         pieces = day_pieces + month_pieces + moment_pieces
-        params: dict = {"keys": sorted(set().union(*keys_of.values()))}
-        for i, ((user, *_), lo, hi) in enumerate(pieces):
-            params.update({f"u{i}": user, f"lo{i}": lo, f"hi{i}": hi})
-        statement = _window_sums_statement(len(day_pieces), len(month_pieces), len(moment_pieces))
-        rows = await self.session.execute(statement, params)
+        keys = sorted(set().union(*keys_of.values()))
         sums: dict[tuple, list] = defaultdict(lambda: [Decimal(0), 0])
-        for piece, category, currency, total, count in rows:
-            s = sums[(pieces[piece][0], category, currency)]
-            s[0] += total
-            s[1] += count
+        # A long rollover history (hundreds of periods) is read in several statements:
+        # SQLite allows 500 terms in a compound SELECT, PostgreSQL 65,535 parameters.
+        for first in range(0, len(pieces), PIECES_PER_STATEMENT):
+            chunk = pieces[first : first + PIECES_PER_STATEMENT]
+            kinds = [len(day_pieces), len(day_pieces) + len(month_pieces)]  # where months, then moments begin
+            days = sum(1 for i in range(first, first + len(chunk)) if i < kinds[0])
+            months = sum(1 for i in range(first, first + len(chunk)) if kinds[0] <= i < kinds[1])
+            params: dict = {"keys": keys}
+            for i, ((user, *_), lo, hi) in enumerate(chunk):
+                params.update({f"u{i}": user, f"lo{i}": lo, f"hi{i}": hi})
+            statement = _window_sums_statement(days, months, len(chunk) - days - months)
+            rows = await self.session.execute(statement, params)
+            for piece, category, currency, total, count in rows:
+                s = sums[(chunk[piece][0], category, currency)]
+                s[0] += total
+                s[1] += count
         return [WindowSum(*window, c, cur, t, n) for (window, c, cur), (t, n) in sums.items()]
+
+
+PIECES_PER_STATEMENT = 400
 
 
 def _next_month(day: date) -> date:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import BudgetPeriod, BudgetType
 from domain.templates import Template, TemplateCategory
+from domain.validation import storable
 
 from .tables import UserTemplateRow
 
@@ -55,6 +56,8 @@ class SqlTemplateRepository:
         return True
 
     async def get(self, user_id: str, key: str) -> Template | None:
+        if not storable(key):  # no stored key holds a control character
+            return None
         row = (
             await self.session.execute(
                 select(UserTemplateRow).where(UserTemplateRow.user_id == user_id, UserTemplateRow.key == key)
@@ -71,6 +74,8 @@ class SqlTemplateRepository:
         return [to_domain(r) for r in rows]
 
     async def delete(self, user_id: str, key: str) -> bool:
+        if not storable(key):
+            return False
         result = await self.session.execute(
             delete(UserTemplateRow).where(UserTemplateRow.user_id == user_id, UserTemplateRow.key == key)
         )

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts import AlertEvent
 from domain.ports import Page
+from domain.validation import storable
 from domain.webhooks import Delivery, DeliveryStatus, Webhook
 
 from .cursors import Cursors
@@ -94,6 +95,8 @@ class SqlWebhookRepository:
         return [_webhook(r) for r in rows.scalars()]
 
     async def get(self, webhook_id: str) -> Webhook | None:
+        if not storable(webhook_id):  # no stored id holds a control character
+            return None
         row = (await self.session.execute(select(WebhookRow).where(WebhookRow.id == webhook_id))).scalar_one_or_none()
         return _webhook(row) if row else None
 

@@ -237,7 +237,7 @@ def test_budget_alerts_python_api():
     assert [f"{a.severity}: {a.message}" for a in found] == ["warning: WARNING: Groceries budget at 90.0%"]
     over = alerts.check_budget(budget_id="bud_123", spent_amount=Decimal("661"), budgeted_amount=Decimal("600"))
     assert [a.alert_type.value for a in over] == ["warning", "limit_reached", "overspending"]
-    assert over[-1].message == "OVERSPENDING: bud_123 budget at 110.2%"
+    assert over[-1].message == "OVERSPENDING: bud_123 budget at 110.16%"  # 110.166…: rounded down
     assert alerts.check_budget(budget_id="b", spent_amount=100, budgeted_amount=600) == []
     with pytest.raises(ValueError, match="increasing"):
         BudgetAlerts(warning_threshold=1.2, limit_threshold=1.0)

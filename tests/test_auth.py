@@ -348,7 +348,7 @@ def test_none_mode_with_insecure_listens_and_warns(sqlite_url):
 
 NONE_MODE_MISSING_USER = [
     (CREATE, {"input": {k: v for k, v in budget_input("x").items() if k != "userId"}}, ("createBudget", ["input", "userId"])),
-    (RECORD, {"input": {"category": "Groceries", "amount": "1"}}, ("recordTransaction", ["userId"])),
+    (RECORD, {"input": {"category": "Groceries", "amount": "1"}}, ("recordTransaction", ["input", "userId"])),
     ("mutation { deleteTemplate(key: \"k\") { errors { field code message } } }", {}, ("deleteTemplate", ["userId"])),
 ]
 

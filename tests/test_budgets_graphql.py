@@ -95,7 +95,7 @@ INVALID = [
     ),
     ({"currency": "XYZ"}, ["input", "currency"], "Unknown currency"),
     ({"thresholds": {"warning": "0.9", "limitReached": "0.8"}}, ["input", "thresholds"], "increasing"),
-    ({"thresholds": {"warning": "-0.1"}}, ["input", "thresholds"], "positive"),
+    ({"thresholds": {"warning": "-0.1"}}, ["input", "thresholds", "warning"], "above 0"),
     ({"userId": " "}, ["input", "userId"], "userId"),
 ]
 

@@ -36,6 +36,25 @@ def test_bad_amounts(value):
         money.check_amount(value, "USD")
 
 
+@pytest.mark.parametrize("value", ["\u0661\u0662", "\uff11\uff12", "\u0967", "1\u0660.5", "\u221212"])
+def test_text_amounts_take_ascii_digits_only(value):
+    # Python's Decimal reads any Unicode digit ("١٢" is 12); an amount does not.
+    with pytest.raises(BudgetError, match="digits 0-9"):
+        money.to_decimal(value)
+
+
+@pytest.mark.parametrize("value", ["-0", "-0.000", Decimal("-0E+5"), -0.0])
+def test_minus_zero_is_zero(value):
+    zero = money.check_amount(value, "USD")
+    assert (zero, str(zero), zero.is_signed()) == (0, "0.00", False)
+
+
+@pytest.mark.parametrize("value", ["1e400", "-1e999999999", "1e-999999999", "9" * 60])
+def test_any_amount_is_range_checked_before_arithmetic(value):
+    with pytest.raises(BudgetError):
+        money.check_amount(value, "USD", allow_negative=True)
+
+
 def test_floats_are_read_through_their_decimal_text():
     assert money.check_amount(0.1, "USD") == Decimal("0.10")
     assert money.check_amount("600", "USD") == Decimal("600.00")

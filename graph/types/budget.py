@@ -74,7 +74,7 @@ class Budget:
 
     @strawberry.field(description="Figures for the period containing `at` (default now), or for period index `period`.")
     async def progress(self, info: Info, at: datetime | None = None, period: int | None = None) -> BudgetProgress:
-        k = period if period is not None else info.context.spending.period_at(self.domain, at)
+        k = info.context.spending.period_of(self.domain, at, period)
         return BudgetProgress.from_domain(await info.context.progress_loader.load((self.domain, k, at)))
 
     @strawberry.field(

@@ -33,7 +33,8 @@ class CategoryProgress:
     spent_amount: Decimal
     remaining_amount: Decimal
     percent_used: float | None = strawberry.field(
-        description="Spent / budgeted × 100, rounded to 2 places, not capped; null when budgeted is 0 or less."
+        description="Spent / budgeted × 100, rounded down to 2 places (never up to a threshold not reached), "
+        "not capped; null when budgeted is 0 or less."
     )
     status: ProgressStatus
     projected_spent: Decimal = strawberry.field(description="Linear forecast of spending by the end of the period.")
@@ -50,7 +51,9 @@ class BudgetProgress:
     total_budgeted: Decimal
     total_spent: Decimal
     total_remaining: Decimal
-    percent_used: float | None
+    percent_used: float | None = strawberry.field(
+        description="Total spent / total budgeted × 100, rounded down to 2 places; null when budgeted is 0 or less."
+    )
     period_days_elapsed: int
     period_days_total: int
     projected_spent: Decimal

@@ -82,7 +82,11 @@ function money(amount, currency) {
 }
 
 function percent(value) {
-  return value === null || value === undefined ? "no limit" : `${value.toFixed(1)}%`;
+  // percentUsed comes rounded down to 2 places; show them all (at least one), as the
+  // alert messages do: toFixed(1) would turn 109.99 into "110.0%", a threshold not reached.
+  if (value === null || value === undefined) return "no limit";
+  const text = value.toFixed(2);
+  return `${text.endsWith("0") ? text.slice(0, -1) : text}%`;
 }
 
 async function graphql(query, variables) {
