@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install serve test test-sqlite postgres browser migrate schema clean bench bench-smoke bench-tools
+.PHONY: install serve test test-fast test-sqlite postgres browser migrate schema clean bench bench-smoke bench-tools
 
 install: $(STAMP)
 
@@ -32,9 +32,13 @@ postgres:
 browser:
 	@sh .ci/ensure-browser
 
-# The whole suite, bench-smoke included (tests/test_bench_smoke.py), so the benchmark cannot rot.
+# The whole suite, bench-smoke included (tests/bench/), so the benchmark cannot rot.
 test: install postgres browser bench-tools
 	$(PY) -m pytest
+
+# The in-process kinds (unit, graphql, rest) on both databases: the quick loop while working.
+test-fast: install postgres
+	$(PY) -m pytest tests/unit tests/graphql tests/rest
 
 test-sqlite: install browser
 	$(PY) -m pytest -k "not postgres"

@@ -31,12 +31,12 @@ from sqlalchemy.engine import make_url
 
 from domain.models import new_id
 from domain.access import TRUSTED
-from domain.service import BudgetService
-from domain.spending import SpendingService
+from domain.budgets.service import BudgetService
+from domain.spending.service import SpendingService
 from persistence.database import create_engine
 from persistence.migrate import migrate
 from persistence.unit_of_work import SqlUnitOfWorkFactory
-from tests.server import server_process
+from tests.support.server import server_process
 
 from . import alternate, load, profile, seed
 from .cpu import CpuMeter

@@ -26,9 +26,9 @@ from dateutil.relativedelta import relativedelta
 
 from domain.access import TRUSTED
 from domain.models import RolloverMode
-from domain.service import BudgetService
-from domain.spending import SpendingService
-from domain.transactions import BATCH_MAX, TransactionInput
+from domain.budgets.service import BudgetService
+from domain.spending.service import SpendingService
+from domain.spending.rules import BATCH_MAX, TransactionInput
 
 VERSION = 1  # bump when the shape of the data changes: cached databases are keyed by it
 

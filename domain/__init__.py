@@ -1,9 +1,9 @@
 """Budgeting itself: pure Python, no web framework and no database library."""
 
-from .builtin_templates import BUILTINS, list_templates
+from domain.templates.builtin import BUILTINS, list_templates
 from .errors import BudgetError, ErrorCode
 from .models import AlertThresholds, Budget, BudgetPeriod, BudgetType, CategoryLimit, RolloverMode
-from .templates import Template, TemplateCategory, TemplateGroup, allocate_template
+from domain.templates.model import Template, TemplateCategory, TemplateGroup, allocate_template
 
 __all__ = [
     "AlertThresholds",

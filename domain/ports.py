@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Generic, Protocol, Sequence, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, Sequence, TypeVar
 
-from .alerts import AlertEvent
-from .models import Budget, BudgetMember, BudgetType, MemberRole, Transaction
-from .sharing import Invitation, InvitationStatus
-from .templates import Template
-from .webhooks import Delivery, Webhook
+from domain.models import Budget, BudgetMember, BudgetType, MemberRole, Transaction
+
+if TYPE_CHECKING:  # the areas' records, named in signatures only: the areas import the ports
+    from domain.alerts.rules import AlertEvent
+    from domain.sharing.rules import Invitation, InvitationStatus
+    from domain.templates.model import Template
+    from domain.webhooks.model import Delivery, Webhook
 
 T = TypeVar("T")
 

@@ -39,22 +39,25 @@ from persistence.migrate import migrate, readiness
 from persistence.unit_of_work import SqlUnitOfWorkFactory
 from persistence.webhook_worker import WebhookWorker
 
-from . import dashboard, rest
-from .auth import Authenticator, authenticator, unauthenticated_response
-from .context import Context
-from .errors import error_response, http_code, http_exception
-from .lifecycle import Lifecycle
-from .limits import BodyLimit
-from .logs import RequestContext
-from .schema import build_schema, schema
+from graph.http import dashboard
+from graph.http import rest
+from graph.http.auth import Authenticator, authenticator, unauthenticated_response
+from graph.api.context import Context
+from graph.http.errors import error_response
+from graph.http.errors import http_code
+from graph.http.errors import http_exception
+from graph.http.lifecycle import Lifecycle
+from graph.http.body_limit import BodyLimit
+from graph.http.logs import RequestContext
+from graph.api.schema import build_schema, schema
 from .services import build_services
 from .settings import Settings
-from .statement_header import StatementCountHeader
-from .websocket import BudgetTransportWSHandler
+from graph.http.statement_header import StatementCountHeader
+from graph.http.websocket import BudgetTransportWSHandler
 
 log = logging.getLogger("budgetql")
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent / "http"
 STATIC_DIR = HERE / "static"
 GRAPHIQL_PAGE = (HERE / "templates" / "graphiql.html").read_text(encoding="utf-8")
 

@@ -8,18 +8,24 @@ import contextlib
 import logging
 from typing import Any, AsyncIterator
 
-from domain.alert_service import AlertService
-from domain.service import BudgetService
-from domain.sharing_service import SharingService
-from domain.spending import SpendingService
-from domain.template_service import TemplateService
-from domain.webhook_service import WebhookService
+from domain.alerts.service import AlertService
+from domain.backup.service import BackupService
+from domain.budgets.service import BudgetService
+from domain.sharing.service import SharingService
+from domain.spending.service import SpendingService
+from domain.templates.service import TemplateService
+from domain.webhooks.service import WebhookService
 from persistence.database import create_engine
 from persistence.migrate import migrate
 from persistence.unit_of_work import SqlUnitOfWorkFactory
 from persistence.webhook_network import resolve_quietly
 
-from .context import Services
+from graph.api.context import Services
+
+
+def backups(services: Services) -> BackupService:
+    """Backups run on the same budget, spending and template services as everything else."""
+    return BackupService(services.budgets, services.spending, services.templates)
 
 
 def build_services(uow: SqlUnitOfWorkFactory, hub: Any = None, *, webhook_allow_private: bool = False) -> Services:

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from domain.webhooks import DeliveryPolicy
+from domain.webhooks.rules import DeliveryPolicy
 from persistence.database import resolve_database_url
 
 ON_OFF = "on/off"

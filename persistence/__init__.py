@@ -1,6 +1,6 @@
 """Storage: SQLAlchemy models, repositories, migrations, and the Python API entry point."""
 
-from domain.builtin_templates import list_templates
+from domain.templates.builtin import list_templates
 
 from .tracker import AlertPage, BudgetTracker, RecordedTransaction, apply_template, easy_budgets
 

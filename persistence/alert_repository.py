@@ -13,10 +13,10 @@ from dataclasses import replace
 from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.alerts import AlertEvent, AlertType
+from domain.alerts.rules import AlertEvent, AlertType
 from domain.models import category_key
 from domain.validation import storable
-from domain.webhooks import DeliveryStatus
+from domain.webhooks.model import DeliveryStatus
 from domain.ports import Page
 
 from .cursors import Cursors

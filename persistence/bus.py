@@ -19,7 +19,7 @@ from collections import OrderedDict, defaultdict
 from datetime import timedelta
 from typing import AsyncIterator, Callable, Sequence
 
-from domain.alerts import AlertEvent
+from domain.alerts.rules import AlertEvent
 from domain.errors import BudgetError, ErrorCode
 from domain.models import utcnow
 from domain.ports import UnitOfWorkFactory

@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import MemberRole
-from domain.sharing import Invitation, InvitationStatus
+from domain.sharing.rules import Invitation, InvitationStatus
 
 from .tables import BudgetInvitationRow, BudgetRow
 

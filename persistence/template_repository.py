@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import BudgetPeriod, BudgetType
-from domain.templates import Template, TemplateCategory
+from domain.templates.model import Template, TemplateCategory
 from domain.validation import storable
 
 from .tables import UserTemplateRow

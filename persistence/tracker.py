@@ -25,16 +25,16 @@ from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.access import TRUSTED
-from domain.alert_service import AlertService
-from domain.alerts import AlertEvent
+from domain.alerts.service import AlertService
+from domain.alerts.rules import AlertEvent
 from domain.errors import validation
 from domain.models import Budget, BudgetType, Transaction
-from domain.progress import BudgetProgress
-from domain.service import BudgetService
-from domain.spending import SpendingService
-from domain.template_service import TemplateService
-from domain.templates import Template
-from domain.transactions import TransactionInput, build, naive_utc
+from domain.progress.rules import BudgetProgress
+from domain.budgets.service import BudgetService
+from domain.spending.service import SpendingService
+from domain.templates.service import TemplateService
+from domain.templates.model import Template
+from domain.spending.rules import TransactionInput, build, naive_utc
 from domain.validation import Problems
 
 from .database import create_engine, resolve_database_url

@@ -33,7 +33,7 @@ from typing import Iterable, Mapping
 import httpcore
 import httpx
 
-from domain.webhooks import Resolve, default_port, destination_allowed
+from domain.webhooks.rules import Resolve, default_port, destination_allowed
 
 DNS_TIMEOUT = 5.0  # seconds, for the registration check (a send has its own timeout)
 

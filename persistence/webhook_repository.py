@@ -10,10 +10,10 @@ from typing import Sequence
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.alerts import AlertEvent
+from domain.alerts.rules import AlertEvent
 from domain.ports import Page
 from domain.validation import storable
-from domain.webhooks import Delivery, DeliveryStatus, Webhook
+from domain.webhooks.model import Delivery, DeliveryStatus, Webhook
 
 from .cursors import Cursors
 from .alert_repository import to_domain as alert_to_domain

@@ -37,9 +37,10 @@ import httpx
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain import webhooks
+from domain.alerts import delivery
 from domain.models import utcnow
-from domain.webhooks import DeliveryPolicy
+from domain.webhooks import rules as webhooks
+from domain.webhooks.rules import DeliveryPolicy
 
 from .database import create_engine
 from .unit_of_work import SqlUnitOfWorkFactory
@@ -182,11 +183,11 @@ class WebhookWorker:
 
     async def _post(self, claim: Claim) -> tuple[int | None, str | None]:
         """POST the alert; the status code (if any answer came) and what went wrong."""
-        raw = webhooks.body(claim.event)
+        raw = delivery.body(claim.event)
         timeout = self.policy.timeout_seconds
         try:
             async with asyncio.timeout(timeout):
-                code, reason = await self.sender.post(claim.url, raw, webhooks.headers(claim.secret, raw, claim.id))
+                code, reason = await self.sender.post(claim.url, raw, delivery.headers(claim.secret, raw, claim.id))
         except AddressNotAllowed:
             return None, webhooks.ADDRESS_NOT_ALLOWED  # which address, the log does not say
         except (asyncio.TimeoutError, httpcore.TimeoutException):

@@ -20,10 +20,10 @@ from sqlalchemy.engine import make_url
 from graph.app import create_app
 from graph.settings import Settings
 
-from .auth_support import JWT_ENV
-from .browser import browser, page  # noqa: F401 - the fixtures, for the browser tests
-from .server import running_server
-from .support import in_ci
+from tests.support.auth import JWT_ENV
+from tests.support.browser import browser, page  # noqa: F401 - the fixtures, for the browser tests
+from tests.support.server import running_server
+from tests.support.queries import in_ci
 
 ADMIN_URL = os.environ.get("BUDGETQL_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 BACKENDS = ["sqlite", "postgres"]
@@ -120,3 +120,14 @@ class GraphQLClient:
 @pytest.fixture
 def gql(client) -> GraphQLClient:
     return GraphQLClient(client)
+
+
+KINDS = ("unit", "graphql", "rest", "cli", "e2e", "browser", "bench")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Each test is marked with its folder's kind: ``-m unit``, ``-m "not browser"``, …"""
+    for item in items:
+        kind = Path(str(item.fspath)).parent.name
+        if kind in KINDS:
+            item.add_marker(getattr(pytest.mark, kind))

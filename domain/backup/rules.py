@@ -1,0 +1,481 @@
+"""A user's backup: budgets, own templates and transactions, as a JSON-ready document.
+
+Pure: records to plain dicts and back. Reading a document checks everything with the
+rules any other input meets (names, categories, amounts in the currency's minor units,
+thresholds, template shares, transaction fields) and reports every problem with its
+path (``budgets.3.categories.0.amount``), so a damaged file stores nothing.
+
+Amounts, thresholds and weights are decimal strings ("600.00"), never JSON numbers
+(which many tools read as binary floats). Calendar times (``start_date``,
+``occurred_at``) have no zone; timestamps (``created_at``, ``updated_at``) are UTC
+with a ``Z``. Everything a record holds is written, so a backup restored into an
+empty database exports to the same document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any, Callable, Mapping
+
+from domain import money
+from domain.templates import rules
+from domain import validation as v
+from domain.errors import BudgetError, validation
+from domain.alerts.rules import AlertType
+from domain.models import AlertThresholds, Budget, BudgetMember, CategoryLimit, MemberRole, Transaction
+from domain.sharing.rules import Invitation, InvitationStatus
+from domain.webhooks import rules as hooks
+from domain.webhooks.model import Webhook
+from domain.periods import anchor_of, end_date
+from domain.templates.model import Template
+from domain.access import TRUSTED
+from domain.spending.rules import TransactionInput, build
+
+FORMAT = "budgetql-backup"
+VERSION = 2  # 2: budgets carry their members and invitations
+READS = (1, 2)
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
+@dataclass(frozen=True)
+class Backup:
+    user_id: str
+    budgets: tuple[Budget, ...]  # oldest first
+    templates: tuple[Template, ...]  # the user's own, oldest first
+    transactions: tuple[Transaction, ...]  # by occurred_at, then as recorded
+    invitations: tuple[Invitation, ...] = ()  # of its budgets, oldest first
+    acknowledgements: tuple["Acknowledgement", ...] = ()  # of its budgets' alerts, oldest first
+    webhooks: tuple[Webhook, ...] = ()  # oldest first, without their secrets
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """That an alert of one of the user's budgets was acknowledged, and when. Alerts are
+    not in a backup (restoring the spending raises them again); this finds the alert
+    raised again by what makes it unique, and marks it."""
+
+    budget_id: str
+    period_start: datetime  # calendar time, as the alert's
+    category: str | None  # None: the budget total
+    alert_type: AlertType
+    acknowledged_at: datetime
+
+
+# -- records to a document -------------------------------------------------------
+def _decimal(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _timestamp(value: datetime) -> str:
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _member(m: BudgetMember) -> dict[str, Any]:
+    return {
+        "user_id": m.user_id,
+        "role": m.role.value,
+        "created_at": _timestamp(m.created_at),
+        "accepted_at": _timestamp(m.accepted_at),
+        "share_history": m.share_history,
+    }
+
+
+def _invitation(i: Invitation) -> dict[str, Any]:
+    return {
+        "id": i.id,
+        "user_id": i.user_id,
+        "role": i.role.value,
+        "invited_by": i.invited_by,
+        "status": i.status.value,  # as stored: expiry is read from expires_at
+        "share_history": i.share_history,
+        "created_at": _timestamp(i.created_at),
+        "expires_at": _timestamp(i.expires_at),
+        "responded_at": _timestamp(i.responded_at) if i.responded_at else None,
+    }
+
+
+def _budget(b: Budget, invitations: list[Invitation]) -> dict[str, Any]:
+    return {
+        "id": b.id,
+        "name": b.name,
+        "type": b.type.value,
+        "period": b.period.value,
+        "currency": b.currency,
+        "start_date": b.start_date.isoformat(),
+        "rollover_mode": b.rollover_mode.value,
+        "thresholds": {
+            "warning": _decimal(b.thresholds.warning),
+            "limit_reached": _decimal(b.thresholds.limit_reached),
+            "overspending": _decimal(b.thresholds.overspending),
+        },
+        "categories": [
+            {"name": c.name, "amount": _decimal(c.amount), "since_period": c.since_period} for c in b.limits
+        ],
+        "version": b.version,
+        "created_at": _timestamp(b.created_at),
+        "updated_at": _timestamp(b.updated_at),
+        "members": [_member(m) for m in b.members],
+        "invitations": [_invitation(i) for i in invitations],
+    }
+
+
+def _template(t: Template) -> dict[str, Any]:
+    return {
+        "key": t.key,
+        "name": t.name,
+        "description": t.description,
+        "type": t.type.value,
+        "period": t.period.value,
+        "categories": [{"name": c.name, "group": c.group, "weight": _decimal(c.weight)} for c in t.categories],
+        "created_at": _timestamp(t.created_at),
+    }
+
+
+def _transaction(t: Transaction) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "category": t.category,
+        "amount": _decimal(t.amount),
+        "currency": t.currency,
+        "occurred_at": t.occurred_at.isoformat(),
+        "description": t.description,
+        "external_id": t.external_id,
+        "created_at": _timestamp(t.created_at),
+    }
+
+
+def _acknowledgement(a: Acknowledgement) -> dict[str, Any]:
+    return {
+        "budget_id": a.budget_id,
+        "period_start": a.period_start.isoformat(),
+        "category": a.category,
+        "alert_type": a.alert_type.value,
+        "acknowledged_at": _timestamp(a.acknowledged_at),
+    }
+
+
+def to_document(backup: Backup) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "user_id": backup.user_id,
+        "budgets": [_budget(b, [i for i in backup.invitations if i.budget_id == b.id]) for b in backup.budgets],
+        "templates": [_template(t) for t in backup.templates],
+        "transactions": [_transaction(t) for t in backup.transactions],
+        "alert_acknowledgements": [_acknowledgement(a) for a in backup.acknowledgements],
+        # A webhook's secret is never written: a restored webhook is inactive until
+        # rotateWebhookSecret gives it one.
+        "webhooks": [{"id": w.id, "url": w.url, "created_at": _timestamp(w.created_at)} for w in backup.webhooks],
+    }
+
+
+# -- a document to records -------------------------------------------------------
+def _object(value: Any, keys: tuple[str, ...], *path: str) -> Mapping[str, Any]:
+    """A JSON object with exactly ``keys``."""
+    if not isinstance(value, Mapping):
+        raise validation("must be an object", *path)
+    unknown = sorted(set(value) - set(keys))
+    missing = [k for k in keys if k not in value]
+    if unknown or missing:
+        parts = ([f"unknown {', '.join(unknown)}"] if unknown else []) + (
+            [f"missing {', '.join(missing)}"] if missing else []
+        )
+        raise validation(f"fields: {'; '.join(parts)}", *path)
+    return value
+
+
+def _list(value: Any, *path: str) -> list:
+    if not isinstance(value, list):
+        raise validation("must be a list", *path)
+    return value
+
+
+def _id(value: Any, *path: str) -> str:
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
+        raise validation(f"id {value!r} must be 1–40 letters, digits, _ or -", *path)
+    return value
+
+
+INT_MAX = 2**31 - 1  # the database's INTEGER columns (version, since_period)
+
+
+def _int(value: Any, least: int, *path: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not least <= value <= INT_MAX:
+        raise validation(f"must be a whole number from {least} to {INT_MAX:,}", *path)
+    return value
+
+
+def _calendar_time(value: Any, *path: str) -> datetime:
+    moment = _datetime(value, *path)
+    if moment.tzinfo is not None:
+        raise validation("must be a calendar time without a zone", *path)
+    return moment
+
+
+def _timestamp_in(value: Any, *path: str) -> datetime:
+    moment = _datetime(value, *path)
+    if moment.tzinfo is None:
+        raise validation("must be a UTC timestamp with a Z", *path)
+    return moment.astimezone(timezone.utc)
+
+
+def _datetime(value: Any, *path: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        raise validation(f"{value!r} is not an ISO 8601 date-time", *path) from None
+
+
+BUDGET_KEYS = (
+    "id", "name", "type", "period", "currency", "start_date", "rollover_mode", "thresholds",
+    "categories", "version", "created_at", "updated_at",
+)
+SHARING_KEYS = ("members", "invitations")  # since version 2
+MEMBER_KEYS = ("user_id", "role", "created_at", "accepted_at", "share_history")
+INVITATION_KEYS = (
+    "id", "user_id", "role", "invited_by", "status", "share_history", "created_at", "expires_at", "responded_at",
+)
+CATEGORY_KEYS = ("name", "amount", "since_period")
+TEMPLATE_KEYS = ("key", "name", "description", "type", "period", "categories", "created_at")
+ACKNOWLEDGEMENT_KEYS = ("budget_id", "period_start", "category", "alert_type", "acknowledged_at")
+TRANSACTION_KEYS = ("id", "category", "amount", "currency", "occurred_at", "description", "external_id", "created_at")
+
+
+def _bool(value: Any, *path: str) -> bool:
+    if not isinstance(value, bool):
+        raise validation("must be true or false", *path)
+    return value
+
+
+def _read_member(raw: Any, owner: str, *path: str) -> BudgetMember:
+    d = _object(raw, MEMBER_KEYS, *path)
+    p = v.Problems()
+    user = p.attempt(v.user_id, d["user_id"], *path, "user_id")
+    if user == owner:
+        p.add(validation("the budget's owner cannot be one of its members", *path, "user_id"))
+    member = BudgetMember(
+        user_id=user,
+        role=p.attempt(v.enum_value, MemberRole, d["role"], *path, "role"),
+        created_at=p.attempt(_timestamp_in, d["created_at"], *path, "created_at"),
+        accepted_at=p.attempt(_timestamp_in, d["accepted_at"], *path, "accepted_at"),
+        share_history=p.attempt(_bool, d["share_history"], *path, "share_history"),
+    )
+    p.check()
+    return member
+
+
+def _read_invitation(raw: Any, budget: Budget, *path: str) -> Invitation:
+    d = _object(raw, INVITATION_KEYS, *path)
+    p = v.Problems()
+    responded = d["responded_at"]
+    invitation = Invitation(
+        id=p.attempt(_id, d["id"], *path, "id"),
+        budget_id=budget.id,
+        budget_name=budget.name,
+        user_id=p.attempt(v.user_id, d["user_id"], *path, "user_id"),
+        role=p.attempt(v.enum_value, MemberRole, d["role"], *path, "role"),
+        invited_by=p.attempt(v.user_id, d["invited_by"], *path, "invited_by"),
+        status=p.attempt(v.enum_value, InvitationStatus, d["status"], *path, "status"),
+        share_history=p.attempt(_bool, d["share_history"], *path, "share_history"),
+        created_at=p.attempt(_timestamp_in, d["created_at"], *path, "created_at"),
+        expires_at=p.attempt(_timestamp_in, d["expires_at"], *path, "expires_at"),
+        responded_at=None if responded is None else p.attempt(_timestamp_in, responded, *path, "responded_at"),
+    )
+    p.check()
+    return invitation
+
+
+def _read_budget(raw: Any, user_id: str, version: int, *path: str) -> tuple[Budget, list[Invitation]]:
+    d = _object(raw, BUDGET_KEYS + (SHARING_KEYS if version >= 2 else ()), *path)
+    p = v.Problems()
+    currency = p.attempt(money.normalize_currency, d["currency"], *path, "currency")
+    entries = p.attempt(_list, d["categories"], *path, "categories") or []
+    entries = [p.attempt(_object, e, CATEGORY_KEYS, *path, "categories", str(i)) for i, e in enumerate(entries)]
+    limits = p.attempt(
+        v.category_limits, [(e["name"], e["amount"]) for e in entries if e], currency or "USD", *path, "categories"
+    )
+    since = [p.attempt(_int, e["since_period"], 0, *path, "categories", str(i), "since_period") for i, e in enumerate(entries) if e]
+    start = p.attempt(v.start_date, d["start_date"], *path, "start_date")
+    period = p.attempt(v.budget_period, d["period"], *path, "period")
+    budget = Budget(
+        id=p.attempt(_id, d["id"], *path, "id"),
+        user_id=user_id,
+        name=p.attempt(v.budget_name, d["name"], *path, "name"),
+        type=p.attempt(v.budget_type, d["type"], *path, "type"),
+        period=period,
+        currency=currency,
+        limits=tuple(CategoryLimit(n, a, s) for (n, a), s in zip(limits or [], since)),
+        start_date=start,
+        end_date=end_date(anchor_of(start), period) if start and period else None,
+        rollover_mode=p.attempt(v.rollover_mode, d["rollover_mode"], *path, "rollover_mode"),
+        created_at=p.attempt(_timestamp_in, d["created_at"], *path, "created_at"),
+        updated_at=p.attempt(_timestamp_in, d["updated_at"], *path, "updated_at"),
+        thresholds=p.attempt(v.thresholds, d["thresholds"], *path, "thresholds") or AlertThresholds(),
+        version=p.attempt(_int, d["version"], 1, *path, "version"),
+    )
+    raw_members = p.attempt(_list, d.get("members", []), *path, "members") or []
+    members = [p.attempt(_read_member, m, user_id, *path, "members", str(i)) for i, m in enumerate(raw_members)]
+    if len({m.user_id for m in members if m}) != len([m for m in members if m]):
+        p.add(validation("a user appears more than once", *path, "members"))
+    p.check()
+    budget = replace(budget, members=tuple(members))
+    raw_invitations = p.attempt(_list, d.get("invitations", []), *path, "invitations") or []
+    invitations = [
+        p.attempt(_read_invitation, i, budget, *path, "invitations", str(n)) for n, i in enumerate(raw_invitations)
+    ]
+    p.check()
+    return budget, invitations
+
+
+def _read_template(raw: Any, user_id: str, *path: str) -> Template:
+    d = _object(raw, TEMPLATE_KEYS, *path)
+    p = v.Problems()
+    categories = p.attempt(_list, d["categories"], *path, "categories")
+    template = Template(
+        key=p.attempt(rules.key, d["key"], *path, "key"),
+        name=p.attempt(rules.name, d["name"], *path, "name"),
+        description=p.attempt(rules.description, d["description"], *path, "description"),
+        type=p.attempt(v.budget_type, d["type"], *path, "type"),
+        period=p.attempt(v.budget_period, d["period"], *path, "period"),
+        categories=p.attempt(rules.categories, categories or [], *path, "categories"),
+        owner=user_id,
+        created_at=p.attempt(_timestamp_in, d["created_at"], *path, "created_at"),
+    )
+    p.check()
+    return template
+
+
+def _read_transaction(raw: Any, user_id: str, now: datetime, *path: str) -> Transaction:
+    d = _object(raw, TRANSACTION_KEYS, *path)
+    p = v.Problems()
+    if not isinstance(d["description"], str):
+        p.add(validation("must be a string", *path, "description"))
+    given = TransactionInput(
+        user_id=user_id,
+        category=d["category"],
+        amount=d["amount"],
+        currency=d["currency"],
+        occurred_at=p.attempt(_calendar_time, d["occurred_at"], *path, "occurred_at"),
+        description=d["description"] if isinstance(d["description"], str) else None,
+        external_id=d["external_id"],
+    )
+    built = p.attempt(build, TRUSTED, given, now, *path)
+    transaction_id = p.attempt(_id, d["id"], *path, "id")
+    created = p.attempt(_timestamp_in, d["created_at"], *path, "created_at")
+    p.check()
+    return replace(built, id=transaction_id, created_at=created)
+
+
+def _category(value: Any, *path: str) -> str:
+    if not isinstance(value, str) or not 0 < len(value.strip()) <= v.CATEGORY_NAME_MAX:
+        raise validation(f"must be a category name of 1–{v.CATEGORY_NAME_MAX} characters, or null", *path)
+    return value
+
+
+def _read_acknowledgement(raw: Any, budget_ids: set[str], *path: str) -> Acknowledgement:
+    d = _object(raw, ACKNOWLEDGEMENT_KEYS, *path)
+    p = v.Problems()
+    budget_id = p.attempt(_id, d["budget_id"], *path, "budget_id")
+    if budget_id is not None and budget_id not in budget_ids:
+        p.add(validation(f"budget {budget_id!r} is not one of this backup's budgets", *path, "budget_id"))
+    category = d["category"]
+    if category is not None:
+        category = p.attempt(_category, category, *path, "category")
+    acknowledgement = Acknowledgement(
+        budget_id=budget_id,
+        period_start=p.attempt(_calendar_time, d["period_start"], *path, "period_start"),
+        category=category,
+        alert_type=p.attempt(v.enum_value, AlertType, d["alert_type"], *path, "alert_type"),
+        acknowledged_at=p.attempt(_timestamp_in, d["acknowledged_at"], *path, "acknowledged_at"),
+    )
+    p.check()
+    return acknowledgement
+
+
+def _unique(read: list[tuple[int, Any]], key: Callable[[Any], str], what: str, section: str, p: v.Problems) -> None:
+    seen: set[str] = set()
+    for i, item in read:
+        if key(item) in seen:
+            p.add(validation(f"{what} {key(item)!r} appears more than once", section, str(i)))
+        seen.add(key(item))
+
+
+def from_document(document: Any, now: datetime) -> Backup:
+    """The backup a document holds; every problem at once (``ValidationFailed``)."""
+    sections = ("format", "version", "user_id", "budgets", "templates", "transactions")
+    top = _object(document, sections + (("alert_acknowledgements", "webhooks") if _version_of(document) == 2 else ()))
+    if top["format"] != FORMAT:
+        raise validation(f"not a budgetql backup (format {top['format']!r}, expected {FORMAT!r})", "format")
+    if top["version"] not in READS or isinstance(top["version"], bool):
+        readable = " and ".join(str(r) for r in READS)
+        raise validation(f"backup version {top['version']!r} is not supported (this budgetql reads {readable})", "version")
+    version = top["version"]
+    user_id = v.user_id(top["user_id"], "user_id")
+    p = v.Problems()
+
+    def section(name: str, what: str, key: Callable[[Any], str], read: Callable[..., Any]) -> tuple:
+        raw = p.attempt(_list, top[name], name) or []
+        records = [(i, p.attempt(read, item, name, str(i))) for i, item in enumerate(raw)]
+        records = [(i, r) for i, r in records if r is not None]
+        _unique(records, key, what, name, p)
+        return tuple(r for _, r in records)
+
+    with_invitations = section(
+        "budgets", "budget id", lambda b: b[0].id, lambda raw, *path: _read_budget(raw, user_id, version, *path)
+    )
+    budgets = tuple(b for b, _ in with_invitations)
+    invitations = tuple(i for _, found in with_invitations for i in found)
+    seen: set[str] = set()
+    for i in invitations:
+        if i.id in seen:
+            p.add(validation(f"invitation id {i.id!r} appears more than once", "budgets"))
+        seen.add(i.id)
+    templates = section(
+        "templates", "template key", lambda t: t.key, lambda raw, *path: _read_template(raw, user_id, *path)
+    )
+    transactions = section(
+        "transactions", "transaction id", lambda t: t.id, lambda raw, *path: _read_transaction(raw, user_id, now, *path)
+    )
+    ids = {b.id for b in budgets}
+    raw_acks = p.attempt(_list, top.get("alert_acknowledgements", []), "alert_acknowledgements") or []
+    acknowledgements = tuple(
+        a for a in (
+            p.attempt(_read_acknowledgement, raw, ids, "alert_acknowledgements", str(i)) for i, raw in enumerate(raw_acks)
+        ) if a is not None
+    )
+    raw_hooks = p.attempt(_list, top.get("webhooks", []), "webhooks") or []
+    if len(raw_hooks) > hooks.WEBHOOKS_PER_USER:
+        p.add(validation(f"a user has at most {hooks.WEBHOOKS_PER_USER} webhooks (got {len(raw_hooks)})", "webhooks"))
+    webhooks = tuple(
+        w for w in (p.attempt(_read_webhook, raw, user_id, "webhooks", str(i)) for i, raw in enumerate(raw_hooks))
+        if w is not None
+    )
+    p.check()
+    return Backup(user_id, budgets, templates, transactions, invitations, acknowledgements, webhooks)
+
+
+def _read_webhook(raw: Any, user_id: str, *path: str) -> Webhook:
+    d = _object(raw, ("id", "url", "created_at"), *path)
+    p = v.Problems()
+    webhook = Webhook(
+        id=p.attempt(_id, d["id"], *path, "id"),
+        user_id=user_id,
+        url=p.attempt(hooks.url, d["url"], *path, "url"),
+        secret=None,
+        created_at=p.attempt(_timestamp_in, d["created_at"], *path, "created_at"),
+    )
+    p.check()
+    return webhook
+
+
+def _version_of(document: Any) -> Any:
+    return document.get("version") if isinstance(document, Mapping) else None
+
+
+def problem_lines(exc: BudgetError) -> list[str]:
+    """Each problem as ``path: message``."""
+    problems = getattr(exc, "problems", None) or [exc]
+    return [f"{'.'.join(e.field) if e.field else '(document)'}: {e.message}" for e in problems]

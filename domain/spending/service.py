@@ -1,0 +1,140 @@
+"""Use cases for spending: record and delete transactions, list them, and compute
+progress for many (budget, period) pairs with one read of the spending rollup."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable, Sequence
+
+from domain.alerts import raising as alerting
+from domain import periods
+from domain import validation as v
+from domain.progress import cache as progress_cache
+from domain.spending import rules as transactions
+from domain.access import Actor, owns, require_user
+from domain.errors import not_found, validation
+from domain.models import Budget, Transaction, category_key, naive, utcnow
+from domain.ports import Page, UnitOfWorkFactory
+from domain.progress.batch import ProgressKey, progress_in
+from domain.progress.rules import BudgetProgress
+from domain.paging import page_size
+
+PERIODS_MAX = 120
+
+
+class SpendingService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Callable[[], datetime] = utcnow):
+        self.uow = uow
+        self.clock = clock
+        self.cache = progress_cache.ProgressCache()
+
+    def now(self) -> datetime:
+        return naive(self.clock())
+
+    # -- transactions ------------------------------------------------------------
+    async def record(self, actor: Actor, data: transactions.TransactionInput) -> tuple[Transaction, bool]:
+        """Store one transaction; ``(stored, created)``: ``created`` is False when the
+        same externalId was already recorded for the user (nothing is counted twice)."""
+        return (await self._write([transactions.build(actor, data, self.clock())]))[0]
+
+    async def record_many(
+        self, actor: Actor, items: Sequence[transactions.TransactionInput]
+    ) -> list[tuple[Transaction, bool]]:
+        """All or nothing: any invalid item rejects the whole batch."""
+        return await self._write(transactions.build_batch(actor, list(items), self.clock()))
+
+    async def restore(self, items: Sequence[Transaction]) -> int:
+        """Store transactions as they were exported, ids and all, like any write (the
+        rollup and alerts follow). One whose id is stored already, or whose externalId
+        the user has recorded, is skipped. How many were stored."""
+        if len(items) > transactions.BATCH_MAX:
+            raise validation(f"A batch holds at most {transactions.BATCH_MAX} transactions (got {len(items)})")
+        stored = await self._write(list(items), skip_stored_ids=True)
+        return sum(1 for _, created in stored if created)
+
+    async def _write(self, built: list[Transaction], *, skip_stored_ids: bool = False) -> list[tuple[Transaction, bool]]:
+        async with self.uow(write=True) as uow:
+            if skip_stored_ids:
+                known = await uow.spending.stored_ids([t.id for t in built])
+                built = [t for t in built if t.id not in known]
+            stored = await uow.spending.insert(built)
+            await alerting.after_spending(uow, [t for t, created in stored if created], self.clock())
+            return stored
+
+    async def delete(self, actor: Actor, transaction_id: str) -> Transaction:
+        async with self.uow(write=True) as uow:
+            found = await uow.spending.get(transaction_id)
+            if found is None or not owns(actor, found.user_id):
+                raise not_found(f"Transaction with ID {transaction_id} not found", "id")
+            removed = await uow.spending.delete(transaction_id)
+            if removed is None:  # deleted concurrently
+                raise not_found(f"Transaction with ID {transaction_id} not found", "id")
+            await alerting.after_spending(uow, [removed], self.clock())
+        return removed
+
+    async def get(self, actor: Actor, transaction_id: str) -> Transaction | None:
+        async with self.uow() as uow:
+            found = await uow.spending.get(transaction_id)
+        return found if found is not None and owns(actor, found.user_id) else None
+
+    async def list(
+        self,
+        actor: Actor,
+        user_id: str | None,
+        category: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Page[Transaction]:
+        user = require_user(actor, user_id, "userId")
+        page_size(first)
+        start = transactions.naive_utc(start, "from") if start is not None else None
+        end = transactions.naive_utc(end, "to") if end is not None else None
+        if start and end and start >= end:
+            raise validation("`from` must be before `to`", "from")
+        key = category_key(transactions.category_name(category, "category")) if category else None
+        async with self.uow() as uow:
+            return await uow.spending.page(user, key, start, end, first, after)
+
+    # -- progress ------------------------------------------------------------------
+    def period_at(self, budget: Budget, at: datetime | None) -> int:
+        """The index of the period containing ``at`` (default now); ``at`` must be in the
+        years 1900–2999."""
+        moment = v.moment(at, "at", label="at") if at is not None else self.now()
+        return periods.index_at(periods.anchor_of(budget.start_date), budget.period, moment)
+
+    def period_of(self, budget: Budget, at: datetime | None = None, period: int | None = None) -> int:
+        """Period index ``period`` if given (VALIDATION unless it starts in the years
+        1900–2999), else the one containing ``at``."""
+        if period is not None:
+            return v.period_index(periods.anchor_of(budget.start_date), budget.period, period, "period")
+        return self.period_at(budget, at)
+
+    async def progress_many(self, keys: Sequence[ProgressKey]) -> list[BudgetProgress]:
+        """Figures of each (budget, period, as of), from the process's cache where their
+        inputs are unchanged (see :mod:`domain.progress_cache`), the others from one read."""
+        now = self.now()
+        async with self.uow() as uow:
+            versions = await uow.spending.versions(sorted({u for b, _, _ in keys for u in b.spender_ids}))
+            cache_keys = [
+                progress_cache.key_of(b, k, progress_cache.seen_on(naive(at) if at else None, now), versions)
+                for b, k, at in keys
+            ]
+            found = [self.cache.get(ck) for ck in cache_keys]
+            missing = [i for i, p in enumerate(found) if p is None]
+            if missing:
+                computed = await progress_in(uow, [keys[i] for i in missing], now)
+                for i, p in zip(missing, computed):
+                    found[i] = p
+                    self.cache.put(cache_keys[i], p)
+        return found
+
+    def history(self, budget: Budget, last: int) -> list[int]:
+        """Indexes of the current period and those before it (from period 0 on),
+        newest first, at most ``last`` of them."""
+        if not isinstance(last, int) or not 1 <= last <= PERIODS_MAX:
+            raise validation(f"last must be between 1 and {PERIODS_MAX}", "last")
+        current = self.period_at(budget, None)
+        first = max(0, current - last + 1) if current >= 0 else current
+        return list(range(current, first - 1, -1))

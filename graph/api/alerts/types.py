@@ -1,0 +1,87 @@
+"""The ``BudgetAlert`` type (the spec's webhook payload) and its connection."""
+
+from __future__ import annotations
+
+import strawberry
+from graph.api.core.errors import UserError
+
+
+from datetime import datetime
+from decimal import Decimal
+
+
+from domain.alerts import rules as alerts
+
+from graph.api.core.execution import shared_payload
+from graph.api.core.identity_cache import IdentityCache
+from graph.api.core.pagination import Connection
+
+# The hub hands one AlertEvent object to every subscription it reaches: one view of it.
+_views: IdentityCache["BudgetAlert"] = IdentityCache(256)
+
+AlertTypeEnum = strawberry.enum(
+    alerts.AlertType,
+    name="AlertType",
+    description="WARNING at 80%, LIMIT_REACHED at 100%, OVERSPENDING at 110% of a limit (the budget's thresholds); "
+    "PROJECTED_OVERSPEND when the pace of spending projects a category past its limit by period end.",
+)
+
+
+# Every field is a plain attribute, the same whoever receives the alert: one execution
+# of a subscription's document serves every subscriber of a process (graph/execution.py).
+@shared_payload
+@strawberry.type(description="An alert raised when spending crossed a threshold; raised once per budget, period, category and type.")
+class BudgetAlert:
+    id: strawberry.ID
+    event: str = strawberry.field(description='Always "budget.alert".')
+    alert_id: strawberry.ID
+    budget_id: strawberry.ID
+    user_id: str
+    category: str | None = strawberry.field(description="Null for the budget's total.")
+    alert_type: AlertTypeEnum
+    severity: str = strawberry.field(description="info, warning, high or critical.")
+    message: str
+    percent_used: float | None
+    spent_amount: Decimal
+    budgeted_amount: Decimal
+    remaining_amount: Decimal
+    period_start: datetime
+    timestamp: datetime
+    acknowledged_at: datetime | None
+
+    @classmethod
+    def delivered(cls, e: alerts.AlertEvent) -> "BudgetAlert":
+        """The view of a live event, shared by every subscriber it is delivered to."""
+        return _views.get_or_make(e, cls.from_domain)
+
+    @classmethod
+    def from_domain(cls, e: alerts.AlertEvent) -> "BudgetAlert":
+        return cls(
+            id=strawberry.ID(e.id),
+            event=alerts.EVENT,
+            alert_id=strawberry.ID(e.id),
+            budget_id=strawberry.ID(e.budget_id),
+            user_id=e.user_id,
+            category=e.category,
+            alert_type=e.alert_type,
+            severity=e.severity,
+            message=e.message,
+            percent_used=None if e.percent_used is None else float(e.percent_used),
+            spent_amount=e.spent_amount,
+            budgeted_amount=e.budgeted_amount,
+            remaining_amount=e.remaining_amount,
+            period_start=e.period_start,
+            timestamp=e.timestamp,
+            acknowledged_at=e.acknowledged_at,
+        )
+
+
+@strawberry.type(description="A page of alerts, newest first.")
+class AlertConnection(Connection[BudgetAlert]):
+    pass
+
+
+@strawberry.type
+class AcknowledgeAlertPayload:
+    alert: BudgetAlert | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)

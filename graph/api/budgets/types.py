@@ -1,0 +1,186 @@
+"""The ``Budget`` type and its parts."""
+
+from __future__ import annotations
+
+import strawberry
+from domain.sharing.rules import Invitation
+from graph.api.core.errors import UserError
+from graph.api.core.enums import InvitationStatusEnum, MemberRoleEnum
+from datetime import datetime
+from domain.models import utcnow
+
+
+from graph.api.core.pagination import Connection
+
+
+from graph.api.context import Info
+
+
+from decimal import Decimal
+
+
+from domain import models
+
+from graph.api.progress.types import BudgetProgress
+from graph.api.core.enums import BudgetPeriodEnum, BudgetTypeEnum, RolloverModeEnum
+from graph.api.budgets.dataloaders import invitation_loader
+from graph.api.budgets.dataloaders import progress_loader
+
+
+@strawberry.type(description="A spending limit for one category.")
+class CategoryLimit:
+    name: str
+    amount: Decimal
+
+
+@strawberry.type(description="Fractions of a category's limit at which alerts fire (0.8 = 80%).")
+class AlertThresholds:
+    warning: Decimal
+    limit_reached: Decimal
+    overspending: Decimal
+
+
+@strawberry.type(description="A user who accepted an invitation to a budget.")
+class BudgetMember:
+    user_id: str
+    role: MemberRoleEnum
+    created_at: datetime = strawberry.field(description="When they were invited.")
+    accepted_at: datetime = strawberry.field(
+        description="When they accepted: a HOUSEHOLD budget counts their spending from this moment."
+    )
+    shares_history: bool = strawberry.field(
+        description="Whether they also let it count their spending from before acceptedAt."
+    )
+
+
+def _categories(root: "Budget") -> list[CategoryLimit]:
+    # Built when asked for: a page of budgets with progress never pays for it.
+    return [CategoryLimit(name=c.name, amount=c.amount) for c in root.domain.limits]
+
+
+@strawberry.type(description="A budget: a limit per category, repeating every period from its start date.")
+class Budget:
+    id: strawberry.ID
+    user_id: str
+    name: str
+    type: BudgetTypeEnum
+    period: BudgetPeriodEnum
+    currency: str
+    categories: list[CategoryLimit] = strawberry.field(resolver=_categories, description="In the order they were given.")
+    total_budgeted: Decimal
+    start_date: datetime = strawberry.field(description="Start of period 0 (midnight).")
+    end_date: datetime = strawberry.field(description="The last second of period 0.")
+    rollover_enabled: bool
+    rollover_mode: RolloverModeEnum
+    thresholds: AlertThresholds
+    version: int = strawberry.field(description="Increases on every update; pass it as expectedVersion to update safely.")
+    created_at: datetime
+    updated_at: datetime
+    members: list[BudgetMember] = strawberry.field(
+        description="Users who accepted an invitation to it (not its owner, userId), oldest first. A HOUSEHOLD "
+        "budget counts their spending from the moment they accepted (or all of it, if they chose to share "
+        "their history)."
+    )
+
+    domain: strawberry.Private[models.Budget]
+
+    @strawberry.field(description="Figures for the period containing `at` (default now), or for period index `period`.")
+    async def progress(self, info: Info, at: datetime | None = None, period: int | None = None) -> BudgetProgress:
+        k = info.context.spending.period_of(self.domain, at, period)
+        return BudgetProgress.from_domain(await progress_loader(info.context).load((self.domain, k, at)))
+
+    @strawberry.field(
+        description="Its invitations, newest first (at most 200): its owner's to read; anyone else gets an empty list."
+    )
+    async def invitations(self, info: Info) -> list[BudgetInvitation]:
+        return [BudgetInvitation.from_domain(i) for i in await invitation_loader(info.context).load(self.domain)]
+
+    @strawberry.field(description="Progress of the current period and up to `last - 1` before it, newest first.")
+    async def periods(self, info: Info, last: int = 12) -> list[BudgetProgress]:
+        keys = [(self.domain, k, None) for k in info.context.spending.history(self.domain, last)]
+        return [BudgetProgress.from_domain(p) for p in await progress_loader(info.context).load_many(keys)]
+
+    @classmethod
+    def from_domain(cls, b: models.Budget) -> "Budget":
+        return cls(
+            id=strawberry.ID(b.id),
+            user_id=b.user_id,
+            name=b.name,
+            type=b.type,
+            period=b.period,
+            currency=b.currency,
+            total_budgeted=b.total_budgeted,
+            start_date=b.start_date,
+            end_date=b.end_date,
+            rollover_enabled=b.rollover_enabled,
+            rollover_mode=b.rollover_mode,
+            thresholds=AlertThresholds(
+                warning=b.thresholds.warning,
+                limit_reached=b.thresholds.limit_reached,
+                overspending=b.thresholds.overspending,
+            ),
+            version=b.version,
+            created_at=b.created_at,
+            updated_at=b.updated_at,
+            members=[
+                BudgetMember(
+                    user_id=m.user_id,
+                    role=m.role,
+                    created_at=m.created_at,
+                    accepted_at=m.accepted_at,
+                    shares_history=m.share_history,
+                )
+                for m in b.members
+            ],
+            domain=b,
+        )
+
+
+@strawberry.type
+class BudgetPayload:
+    budget: Budget | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+@strawberry.type
+class DeleteBudgetPayload:
+    deleted_id: strawberry.ID | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="A page of budgets, newest first.")
+class BudgetConnection(Connection[Budget]):
+    pass
+
+
+@strawberry.type(description="An invitation to a budget. Nobody is a member, sees it or counts in it before accepting.")
+class BudgetInvitation:
+    id: strawberry.ID
+    budget_id: strawberry.ID
+    budget_name: str = strawberry.field(description="The budget's name, so the invitee knows what they are asked to join.")
+    user_id: str = strawberry.field(description="The invitee.")
+    role: MemberRoleEnum
+    invited_by: str
+    created_at: datetime
+    expires_at: datetime
+    responded_at: datetime | None = strawberry.field(description="When it was accepted, declined or cancelled.")
+    status: InvitationStatusEnum
+    share_history: bool = strawberry.field(
+        description="For an accepted invitation: whether the member let a HOUSEHOLD budget count their spending "
+        "from before they accepted."
+    )
+
+    @classmethod
+    def from_domain(cls, i: Invitation) -> "BudgetInvitation":
+        return cls(
+            id=strawberry.ID(i.id),
+            budget_id=strawberry.ID(i.budget_id),
+            budget_name=i.budget_name,
+            user_id=i.user_id,
+            role=i.role,
+            invited_by=i.invited_by,
+            created_at=i.created_at,
+            expires_at=i.expires_at,
+            responded_at=i.responded_at,
+            status=i.status_at(utcnow()),
+            share_history=i.share_history,
+        )

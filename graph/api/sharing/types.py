@@ -1,0 +1,32 @@
+"""The ``BudgetInvitation`` type: sharing a budget asks the invitee first."""
+
+from __future__ import annotations
+
+import strawberry
+from graph.api.core.errors import UserError
+from graph.api.budgets.types import Budget
+
+
+
+
+from graph.api.budgets.types import BudgetInvitation
+
+
+@strawberry.type
+class ShareBudgetPayload:
+    budget: Budget | None = None
+    invitation: BudgetInvitation | None = strawberry.field(
+        default=None, description="The invitation sent; null when the user was a member already and only their role changed."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+@strawberry.type
+class InvitationPayload:
+    invitation: BudgetInvitation | None = None
+    budget: Budget | None = strawberry.field(default=None, description="The budget joined (acceptInvitation only).")
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+@strawberry.type
+class LeaveBudgetPayload:
+    left_budget_id: strawberry.ID | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)

@@ -1,0 +1,65 @@
+"""Template mutations. Errors come back as data in ``errors``; nothing is stored then."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain.errors import BudgetError
+
+from graph.api.context import Info
+from graph.api.core.errors import input_errors, user_errors
+from graph.api.budgets.mutations import BudgetPayload
+from graph.api.templates.inputs import ApplyTemplateInput, CreateTemplateInput, template_categories_of
+from graph.api.budgets.types import Budget
+from graph.api.templates.types import Template
+from graph.api.templates.types import DeleteTemplatePayload
+from graph.api.templates.types import TemplatePayload
+
+
+@strawberry.type
+class TemplateMutations:
+    @strawberry.mutation(
+        description="Create a budget from a template: its categories are the template's exact split of totalIncome."
+    )
+    async def apply_template(self, info: Info, input: ApplyTemplateInput) -> BudgetPayload:
+        try:
+            budget = await info.context.templates.apply_template(
+                info.context.actor,
+                user_id=input.user_id,
+                template_key=input.template_key,
+                total_income=input.total_income,
+                budget_name=input.budget_name,
+                start_date=input.start_date,
+                type=input.type,
+                period=input.period,
+                rollover_enabled=input.rollover_enabled,
+                currency=input.currency,
+            )
+        except BudgetError as exc:
+            return BudgetPayload(errors=input_errors(exc))
+        return BudgetPayload(budget=Budget.from_domain(budget))
+
+    @strawberry.mutation(description="Define a template of your own, usable by applyTemplate with your userId.")
+    async def create_template(self, info: Info, input: CreateTemplateInput) -> TemplatePayload:
+        try:
+            template = await info.context.templates.create_template(
+                info.context.actor,
+                user_id=input.user_id,
+                key=input.key,
+                name=input.name,
+                categories=template_categories_of(input.categories),
+                description=input.description,
+                type=input.type,
+                period=input.period,
+            )
+        except BudgetError as exc:
+            return TemplatePayload(errors=input_errors(exc))
+        return TemplatePayload(template=Template.from_domain(template))
+
+    @strawberry.mutation(description="Delete one of your own templates (built-ins cannot be deleted).")
+    async def delete_template(self, info: Info, key: str, user_id: str | None = None) -> DeleteTemplatePayload:
+        try:
+            await info.context.templates.delete_template(info.context.actor, user_id, key)
+        except BudgetError as exc:
+            return DeleteTemplatePayload(errors=user_errors(exc))
+        return DeleteTemplatePayload(deleted_key=key)

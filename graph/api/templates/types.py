@@ -1,0 +1,69 @@
+"""The ``Template`` type and its parts."""
+
+from __future__ import annotations
+
+import strawberry
+from graph.api.core.errors import UserError
+
+
+from decimal import Decimal
+
+
+from domain.templates import model as templates
+
+from graph.api.core.enums import BudgetPeriodEnum, BudgetTypeEnum
+
+
+@strawberry.type(description="A group of a template's categories (Needs, Wants, Savings, …).")
+class TemplateGroup:
+    name: str
+    percent: float = strawberry.field(description="Share of the income, rounded to 2 decimals for display.")
+
+
+@strawberry.type(description="One category of a template.")
+class TemplateCategory:
+    name: str
+    group: str
+    percent: float = strawberry.field(
+        description="Share of the income, rounded to 2 decimals for display; allocation uses the exact weight."
+    )
+    weight: Decimal = strawberry.field(description="The exact share: this weight over the sum of the weights.")
+
+
+@strawberry.type(description="A way to split an income into budget categories.")
+class Template:
+    key: str
+    name: str
+    description: str
+    type: BudgetTypeEnum
+    period: BudgetPeriodEnum
+    built_in: bool = strawberry.field(description="True for the built-in templates; false for a user's own.")
+    groups: list[TemplateGroup]
+    categories: list[TemplateCategory] = strawberry.field(description="In the template's order.")
+
+    @classmethod
+    def from_domain(cls, t: templates.Template) -> "Template":
+        return cls(
+            key=t.key,
+            name=t.name,
+            description=t.description,
+            type=t.type,
+            period=t.period,
+            built_in=t.built_in,
+            groups=[TemplateGroup(name=g.name, percent=float(t.percent(g.weight))) for g in t.groups],
+            categories=[
+                TemplateCategory(name=c.name, group=c.group, percent=float(t.percent(c.weight)), weight=c.weight)
+                for c in t.categories
+            ],
+        )
+
+
+@strawberry.type
+class TemplatePayload:
+    template: Template | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+@strawberry.type
+class DeleteTemplatePayload:
+    deleted_key: str | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)

@@ -1,0 +1,85 @@
+"""The ``Webhook`` and ``WebhookDelivery`` types (a webhook's secret is never shown)."""
+
+from __future__ import annotations
+
+import strawberry
+from graph.api.core.errors import UserError
+
+
+from datetime import datetime
+
+
+from domain.webhooks import model as webhooks
+
+from graph.api.core.pagination import Connection
+
+WebhookDeliveryStatusEnum = strawberry.enum(
+    webhooks.DeliveryStatus,
+    name="WebhookDeliveryStatus",
+    description="PENDING until a 2xx answer (DELIVERED) or the last attempt fails (FAILED).",
+)
+
+
+@strawberry.type(description="An http(s) URL that gets every alert of its user as a signed JSON POST.")
+class Webhook:
+    id: strawberry.ID
+    user_id: str
+    url: str
+    secret_hint: str | None = strawberry.field(
+        description="The secret's last 4 characters; the secret itself is never shown. Null while inactive."
+    )
+    active: bool = strawberry.field(
+        description="Receives alerts. False for a webhook restored from a backup (which holds no secrets) until "
+        "rotateWebhookSecret gives it one."
+    )
+    created_at: datetime
+
+    @classmethod
+    def from_domain(cls, w: webhooks.Webhook) -> "Webhook":
+        return cls(id=strawberry.ID(w.id), user_id=w.user_id, url=w.url, secret_hint=w.secret_hint, active=w.active,
+                   created_at=w.created_at)
+
+
+@strawberry.type(description="One alert sent (or being sent) to one webhook.")
+class WebhookDelivery:
+    id: strawberry.ID = strawberry.field(description="Also sent as the X-Budgetql-Delivery header.")
+    webhook_id: strawberry.ID
+    alert_id: strawberry.ID | None
+    status: WebhookDeliveryStatusEnum
+    attempts: int
+    last_status_code: int | None = strawberry.field(description="The HTTP status of the last answer, if one came.")
+    last_error: str | None = strawberry.field(description="What went wrong in the last attempt (non-2xx, timeout, …).")
+    next_attempt_at: datetime | None = strawberry.field(description="When it is tried next; null once DELIVERED or FAILED.")
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_domain(cls, d: webhooks.Delivery) -> "WebhookDelivery":
+        return cls(
+            id=strawberry.ID(d.id),
+            webhook_id=strawberry.ID(d.webhook_id),
+            alert_id=strawberry.ID(d.alert_id) if d.alert_id else None,
+            status=d.status,
+            attempts=d.attempts,
+            last_status_code=d.last_status_code,
+            last_error=d.last_error,
+            next_attempt_at=d.next_attempt_at if d.status is webhooks.DeliveryStatus.PENDING else None,
+            created_at=d.created_at,
+            updated_at=d.updated_at,
+        )
+
+
+@strawberry.type(description="A page of a webhook's deliveries, newest alert first.")
+class WebhookDeliveryConnection(Connection[WebhookDelivery]):
+    pass
+
+
+@strawberry.type
+class RegisterWebhookPayload:
+    webhook: Webhook | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+@strawberry.type
+class DeleteWebhookPayload:
+    deleted_id: strawberry.ID | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
