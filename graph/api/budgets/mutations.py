@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.errors import BudgetError
 
 from graph.api.context import Info
 from graph.api.core.errors import input_errors, user_errors
@@ -12,14 +11,16 @@ from graph.api.budgets.inputs import CreateBudgetInput, UpdateBudgetInput, limit
 from graph.api.budgets.types import Budget
 from graph.api.budgets.types import BudgetPayload
 from graph.api.budgets.types import DeleteBudgetPayload
+from graph.api.core.errors import payload
 
 
 @strawberry.type
 class BudgetMutations:
     @strawberry.mutation(description="Create a budget.")
     async def create_budget(self, info: Info, input: CreateBudgetInput) -> BudgetPayload:
-        try:
-            budget = await info.context.budgets.create_budget(
+        return await payload(
+            BudgetPayload,
+            lambda: info.context.budgets.create_budget(
                 info.context.actor,
                 user_id=input.user_id,
                 name=input.name,
@@ -31,10 +32,10 @@ class BudgetMutations:
                 rollover_mode=input.rollover_mode,
                 currency=input.currency,
                 thresholds=thresholds_of(input.thresholds),
-            )
-        except BudgetError as exc:
-            return BudgetPayload(errors=input_errors(exc))
-        return BudgetPayload(budget=Budget.from_domain(budget))
+            ),
+            lambda budget: BudgetPayload(budget=Budget.from_domain(budget)),
+            input_errors,
+        )
 
     @strawberry.mutation(
         description="Change some fields of a budget (its owner and EDITOR members). "
@@ -54,18 +55,20 @@ class BudgetMutations:
             "currency": input.currency,
             "thresholds": thresholds_of(input.thresholds),
         }
-        try:
-            budget = await info.context.budgets.update_budget(
+        return await payload(
+            BudgetPayload,
+            lambda: info.context.budgets.update_budget(
                 info.context.actor, str(id), updates, expected_version=expected_version
-            )
-        except BudgetError as exc:
-            return BudgetPayload(errors=input_errors(exc))
-        return BudgetPayload(budget=Budget.from_domain(budget))
+            ),
+            lambda budget: BudgetPayload(budget=Budget.from_domain(budget)),
+            input_errors,
+        )
 
     @strawberry.mutation(description="Delete a budget (its owner only).")
     async def delete_budget(self, info: Info, id: strawberry.ID) -> DeleteBudgetPayload:
-        try:
-            await info.context.budgets.delete_budget(info.context.actor, str(id))
-        except BudgetError as exc:
-            return DeleteBudgetPayload(errors=user_errors(exc))
-        return DeleteBudgetPayload(deleted_id=id)
+        return await payload(
+            DeleteBudgetPayload,
+            lambda: info.context.budgets.delete_budget(info.context.actor, str(id)),
+            lambda _: DeleteBudgetPayload(deleted_id=id),
+            user_errors,
+        )

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterator
+from typing import Any, Awaitable, Callable, Iterator, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -42,6 +42,26 @@ def input_errors(exc: BudgetError, outside: tuple[str, ...] = ("id", "expectedVe
         if e.field and e.field[0] not in outside:
             e.field = ["input", *e.field]
     return errors
+
+P = TypeVar("P")
+R = TypeVar("R")
+
+
+async def payload(
+    kind: Callable[..., P],
+    doing: Callable[[], Awaitable[R]],
+    done: Callable[[R], P],
+    errors: Callable[[BudgetError], list[UserError]] = user_errors,
+) -> P:
+    """A mutation's payload: ``done(result)`` when ``doing()`` succeeds, ``kind(errors=…)``
+    when the domain refuses (and then nothing was stored). ``doing`` is called here, so a
+    refusal while building its arguments is caught too."""
+    try:
+        result = await doing()
+    except BudgetError as exc:
+        return kind(errors=errors(exc))
+    return done(result)
+
 
 def log_unexpected(exc: BaseException) -> str:
     """Log an unexpected failure with its traceback under the request's id; return the id.

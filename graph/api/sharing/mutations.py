@@ -5,12 +5,9 @@ what a user received."""
 
 from __future__ import annotations
 
-from typing import Awaitable
 
 import strawberry
 
-from domain.errors import BudgetError
-from domain.sharing.rules import Invitation
 
 from graph.api.context import Info
 from graph.api.core.errors import user_errors
@@ -21,6 +18,7 @@ from graph.api.budgets.types import BudgetInvitation
 from graph.api.sharing.types import InvitationPayload
 from graph.api.sharing.types import LeaveBudgetPayload
 from graph.api.sharing.types import ShareBudgetPayload
+from graph.api.core.errors import payload
 
 
 def _invitation_payload(invitation, budget=None) -> InvitationPayload:
@@ -29,11 +27,12 @@ def _invitation_payload(invitation, budget=None) -> InvitationPayload:
         budget=Budget.from_domain(budget) if budget is not None else None,
     )
 
-async def _answer(answering: Awaitable[Invitation]) -> InvitationPayload:
-    try:
-        return _invitation_payload(await answering)
-    except BudgetError as exc:
-        return InvitationPayload(errors=user_errors(exc))
+def _shared(shared) -> ShareBudgetPayload:
+    return ShareBudgetPayload(
+        budget=Budget.from_domain(shared.budget),
+        invitation=BudgetInvitation.from_domain(shared.invitation) if shared.invitation else None,
+    )
+
 
 @strawberry.type
 class SharingMutations:
@@ -47,13 +46,10 @@ class SharingMutations:
     async def share_budget(
         self, info: Info, budget_id: strawberry.ID, user_id: str, role: MemberRoleEnum
     ) -> ShareBudgetPayload:
-        try:
-            shared = await info.context.sharing.share(info.context.actor, str(budget_id), user_id, role)
-        except BudgetError as exc:
-            return ShareBudgetPayload(errors=user_errors(exc))
-        return ShareBudgetPayload(
-            budget=Budget.from_domain(shared.budget),
-            invitation=BudgetInvitation.from_domain(shared.invitation) if shared.invitation else None,
+        return await payload(
+            ShareBudgetPayload,
+            lambda: info.context.sharing.share(info.context.actor, str(budget_id), user_id, role),
+            _shared,
         )
 
     @strawberry.mutation(
@@ -61,30 +57,36 @@ class SharingMutations:
         "counting at once) or cancels their open invitation."
     )
     async def unshare_budget(self, info: Info, budget_id: strawberry.ID, user_id: str) -> BudgetPayload:
-        try:
-            budget = await info.context.sharing.unshare(info.context.actor, str(budget_id), user_id)
-        except BudgetError as exc:
-            return BudgetPayload(errors=user_errors(exc))
-        return BudgetPayload(budget=Budget.from_domain(budget))
+        return await payload(
+            BudgetPayload,
+            lambda: info.context.sharing.unshare(info.context.actor, str(budget_id), user_id),
+            lambda budget: BudgetPayload(budget=Budget.from_domain(budget)),
+            user_errors,
+        )
 
     @strawberry.mutation(
         description="Accept an invitation (the invitee): become a member. A HOUSEHOLD budget counts your spending "
         "from now on; with shareHistory: true, your earlier spending too."
     )
     async def accept_invitation(self, info: Info, id: strawberry.ID, share_history: bool = False) -> InvitationPayload:
-        try:
-            answered = await info.context.sharing.accept(info.context.actor, str(id), share_history)
-        except BudgetError as exc:
-            return InvitationPayload(errors=user_errors(exc))
-        return _invitation_payload(answered.invitation, answered.budget)
+        return await payload(
+            InvitationPayload,
+            lambda: info.context.sharing.accept(info.context.actor, str(id), share_history),
+            lambda answered: _invitation_payload(answered.invitation, answered.budget),
+            user_errors,
+        )
 
     @strawberry.mutation(description="Decline an invitation (the invitee).")
     async def decline_invitation(self, info: Info, id: strawberry.ID) -> InvitationPayload:
-        return await _answer(info.context.sharing.decline(info.context.actor, str(id)))
+        return await payload(
+            InvitationPayload, lambda: info.context.sharing.decline(info.context.actor, str(id)), _invitation_payload
+        )
 
     @strawberry.mutation(description="Withdraw an open invitation (the budget's owner).")
     async def cancel_invitation(self, info: Info, id: strawberry.ID) -> InvitationPayload:
-        return await _answer(info.context.sharing.cancel(info.context.actor, str(id)))
+        return await payload(
+            InvitationPayload, lambda: info.context.sharing.cancel(info.context.actor, str(id)), _invitation_payload
+        )
 
     @strawberry.mutation(
         description="Stop being a member of a budget shared with you: you no longer see it, and a HOUSEHOLD budget "
@@ -93,8 +95,9 @@ class SharingMutations:
     async def leave_budget(
         self, info: Info, budget_id: strawberry.ID, user_id: str | None = None
     ) -> LeaveBudgetPayload:
-        try:
-            await info.context.sharing.leave(info.context.actor, str(budget_id), user_id)
-        except BudgetError as exc:
-            return LeaveBudgetPayload(errors=user_errors(exc))
-        return LeaveBudgetPayload(left_budget_id=budget_id)
+        return await payload(
+            LeaveBudgetPayload,
+            lambda: info.context.sharing.leave(info.context.actor, str(budget_id), user_id),
+            lambda _: LeaveBudgetPayload(left_budget_id=budget_id),
+            user_errors,
+        )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.errors import BudgetError
 
 from graph.api.context import Info
 from graph.api.core.errors import input_errors, user_errors
@@ -14,6 +13,7 @@ from graph.api.budgets.types import Budget
 from graph.api.templates.types import Template
 from graph.api.templates.types import DeleteTemplatePayload
 from graph.api.templates.types import TemplatePayload
+from graph.api.core.errors import payload
 
 
 @strawberry.type
@@ -22,8 +22,9 @@ class TemplateMutations:
         description="Create a budget from a template: its categories are the template's exact split of totalIncome."
     )
     async def apply_template(self, info: Info, input: ApplyTemplateInput) -> BudgetPayload:
-        try:
-            budget = await info.context.templates.apply_template(
+        return await payload(
+            BudgetPayload,
+            lambda: info.context.templates.apply_template(
                 info.context.actor,
                 user_id=input.user_id,
                 template_key=input.template_key,
@@ -34,15 +35,16 @@ class TemplateMutations:
                 period=input.period,
                 rollover_enabled=input.rollover_enabled,
                 currency=input.currency,
-            )
-        except BudgetError as exc:
-            return BudgetPayload(errors=input_errors(exc))
-        return BudgetPayload(budget=Budget.from_domain(budget))
+            ),
+            lambda budget: BudgetPayload(budget=Budget.from_domain(budget)),
+            input_errors,
+        )
 
     @strawberry.mutation(description="Define a template of your own, usable by applyTemplate with your userId.")
     async def create_template(self, info: Info, input: CreateTemplateInput) -> TemplatePayload:
-        try:
-            template = await info.context.templates.create_template(
+        return await payload(
+            TemplatePayload,
+            lambda: info.context.templates.create_template(
                 info.context.actor,
                 user_id=input.user_id,
                 key=input.key,
@@ -51,15 +53,16 @@ class TemplateMutations:
                 description=input.description,
                 type=input.type,
                 period=input.period,
-            )
-        except BudgetError as exc:
-            return TemplatePayload(errors=input_errors(exc))
-        return TemplatePayload(template=Template.from_domain(template))
+            ),
+            lambda template: TemplatePayload(template=Template.from_domain(template)),
+            input_errors,
+        )
 
     @strawberry.mutation(description="Delete one of your own templates (built-ins cannot be deleted).")
     async def delete_template(self, info: Info, key: str, user_id: str | None = None) -> DeleteTemplatePayload:
-        try:
-            await info.context.templates.delete_template(info.context.actor, user_id, key)
-        except BudgetError as exc:
-            return DeleteTemplatePayload(errors=user_errors(exc))
-        return DeleteTemplatePayload(deleted_key=key)
+        return await payload(
+            DeleteTemplatePayload,
+            lambda: info.context.templates.delete_template(info.context.actor, user_id, key),
+            lambda _: DeleteTemplatePayload(deleted_key=key),
+            user_errors,
+        )

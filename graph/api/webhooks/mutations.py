@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.errors import BudgetError
 
 from graph.api.context import Info
 from graph.api.core.errors import input_errors, user_errors
@@ -12,6 +11,7 @@ from graph.api.webhooks.types import Webhook
 from graph.api.webhooks.types import DeleteWebhookPayload
 from graph.api.webhooks.inputs import RegisterWebhookInput
 from graph.api.webhooks.types import RegisterWebhookPayload
+from graph.api.core.errors import payload
 
 
 @strawberry.type
@@ -20,27 +20,30 @@ class WebhookMutations:
         description="POST every alert of the user, from now on, to this URL as signed JSON (at most 20 per user)."
     )
     async def register_webhook(self, info: Info, input: RegisterWebhookInput) -> RegisterWebhookPayload:
-        try:
-            hook = await info.context.webhooks.register(info.context.actor, input.user_id, input.url, input.secret)
-        except BudgetError as exc:
-            return RegisterWebhookPayload(errors=input_errors(exc))
-        return RegisterWebhookPayload(webhook=Webhook.from_domain(hook))
+        return await payload(
+            RegisterWebhookPayload,
+            lambda: info.context.webhooks.register(info.context.actor, input.user_id, input.url, input.secret),
+            lambda hook: RegisterWebhookPayload(webhook=Webhook.from_domain(hook)),
+            input_errors,
+        )
 
     @strawberry.mutation(
         description="Sign a webhook's deliveries with a new secret from now on (its owner): rotating a leaked "
         "secret, or activating a webhook restored from a backup."
     )
     async def rotate_webhook_secret(self, info: Info, id: strawberry.ID, secret: str) -> RegisterWebhookPayload:
-        try:
-            hook = await info.context.webhooks.rotate_secret(info.context.actor, str(id), secret)
-        except BudgetError as exc:
-            return RegisterWebhookPayload(errors=user_errors(exc))
-        return RegisterWebhookPayload(webhook=Webhook.from_domain(hook))
+        return await payload(
+            RegisterWebhookPayload,
+            lambda: info.context.webhooks.rotate_secret(info.context.actor, str(id), secret),
+            lambda hook: RegisterWebhookPayload(webhook=Webhook.from_domain(hook)),
+            user_errors,
+        )
 
     @strawberry.mutation(description="Stop sending to a webhook; its pending deliveries are dropped with its log.")
     async def delete_webhook(self, info: Info, id: strawberry.ID) -> DeleteWebhookPayload:
-        try:
-            await info.context.webhooks.delete(info.context.actor, str(id))
-        except BudgetError as exc:
-            return DeleteWebhookPayload(errors=user_errors(exc))
-        return DeleteWebhookPayload(deleted_id=id)
+        return await payload(
+            DeleteWebhookPayload,
+            lambda: info.context.webhooks.delete(info.context.actor, str(id)),
+            lambda _: DeleteWebhookPayload(deleted_id=id),
+            user_errors,
+        )
