@@ -18,6 +18,7 @@ member's role does not allow.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from decimal import Decimal
 from functools import wraps
@@ -29,7 +30,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from domain.access import Actor
-from domain.errors import BudgetError, ErrorCode, ValidationFailed
+from domain import validation as v
+from domain.errors import BudgetError, ErrorCode, ValidationFailed, validation
 from domain.models import Budget
 from domain.progress.rules import BudgetProgress
 from domain.budgets.service import BudgetService
@@ -291,12 +293,28 @@ async def create_from_template(request: Request, budgets: BudgetService, actor: 
 
 @endpoint
 async def budget_progress(request: Request, budgets: BudgetService, actor: Actor) -> Response:
-    """The current period's figures: the same services as ``budget(id) { progress }``
+    """A period's figures (the current one unless ``?at=`` or ``?period=`` say otherwise):
+    the same services as ``budget(id) { progress(at:, period:) }``
     (the benchmark's baseline for the cost of GraphQL)."""
     budget = await budgets.get_budget(actor, request.path_params["budget_id"])
     spending = request.app.state.services.spending
-    (progress,) = await spending.progress_many([(budget, spending.period_at(budget, None), None)])
+    at, period = _progress_query(request)
+    k = spending.period_of(budget, at, period)
+    (progress,) = await spending.progress_many([(budget, k, at)])
     return json_response(progress_json(progress))
+
+
+def _progress_query(request: Request) -> tuple[datetime | None, int | None]:
+    """``?at=`` (ISO 8601: the moment the figures are seen from, and whose period they
+    are) and ``?period=k`` (a period index), as GraphQL's ``progress(at:, period:)``."""
+    at = request.query_params.get("at")
+    period = request.query_params.get("period")
+    moment = v.moment(at, "at", label="at") if at is not None else None
+    if period is None:
+        return moment, None
+    if not re.fullmatch(r"-?[0-9]{1,10}", period):
+        raise validation(f"period must be a whole number (got {period[:20]!r})", "period")
+    return moment, int(period)
 
 
 def routes() -> list[Route]:

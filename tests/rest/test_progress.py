@@ -66,3 +66,25 @@ async def test_progress_route_unknown_budget_is_404(client):
     response = await client.get("/budgets/bud_missing/progress")
     assert response.status_code == 404
     assert response.json() == {"detail": "Budget with ID bud_missing not found", "code": "NOT_FOUND"}
+
+
+async def test_progress_route_takes_at_and_period_like_graphql(client, gql, user_id):
+    budget = await create_budget(
+        gql, user_id, startDate="2025-09-01T00:00:00", rolloverEnabled=True,
+        categories=[{"name": "Groceries", "amount": "600.00"}],
+    )
+    await record(gql, user_id, "Groceries", "100.00", "2025-09-10T12:00:00")
+    await record(gql, user_id, "Groceries", "50.00", "2025-10-03T12:00:00")
+    for query, at, period in (("?at=2025-10-15T00:00:00", "2025-10-15T00:00:00", None), ("?period=0", None, 0)):
+        body = json.loads((await client.get(f"/budgets/{budget['id']}/progress{query}")).text, parse_float=Decimal)
+        expected = await progress(gql, budget["id"], at=at, period=period)
+        assert (body["current_period"], body["total_spent"], body["total_budgeted"]) == (
+            expected["currentPeriod"], Decimal(expected["totalSpent"]), Decimal(expected["totalBudgeted"])
+        )
+    october = json.loads((await client.get(f"/budgets/{budget['id']}/progress?period=1")).text, parse_float=Decimal)
+    assert (october["current_period"], october["total_spent"], october["total_budgeted"]) == (
+        "October 2025", Decimal("50.00"), Decimal("1100.00")  # September's unused 500 carried
+    )
+    for query in ("?at=yesterday", "?period=one", "?period=2147483647", "?at=9999-12-31T23:59:59", "?at=2025-10-15%00"):
+        response = await client.get(f"/budgets/{budget['id']}/progress{query}")
+        assert response.status_code == 400 and response.json()["code"] == "VALIDATION", (query, response.text)
