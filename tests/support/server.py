@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import tempfile
 import sys
 import time
 from contextlib import contextmanager
@@ -53,14 +54,21 @@ def server_process(
         *(extra_args or []),
     ]
     full_env = {**environment_without_auth(), **(env or {})}
-    sink = open(output, "w") if output is not None else subprocess.PIPE
+    # Always a file: a pipe nobody reads fills up (64 KiB of log lines) and then blocks
+    # the server in the middle of a request.
+    own_output = output is None
+    if own_output:
+        handle, name = tempfile.mkstemp(prefix="budgetql-server-", suffix=".log")
+        os.close(handle)
+        output = Path(name)
+    sink = open(output, "w")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=sink, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
             if proc.poll() is not None:
-                early = proc.stdout.read() if proc.stdout else Path(output).read_text()
+                early = Path(output).read_text()
                 raise RuntimeError(f"server exited early:\n{early}")
             try:
                 if httpx.get(base + "/healthz", timeout=1).status_code == 200:
@@ -79,8 +87,9 @@ def server_process(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        if output is not None:
-            sink.close()
+        sink.close()
+        if own_output:
+            output.unlink(missing_ok=True)
 
 
 @contextmanager
