@@ -151,6 +151,16 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def utc_text(moment: datetime) -> str:
+    """A timestamp as ISO 8601 in UTC with a ``Z`` (``2025-11-15T09:30:00Z``)."""
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def parse_iso(text: str) -> datetime:
+    """An ISO 8601 date-time, a trailing ``Z`` read as UTC; ValueError otherwise."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def naive(moment: datetime) -> datetime:
     """A moment on the budgets' calendar: naive UTC."""
     return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment

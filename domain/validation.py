@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable, Mapping, TypeVar
 from . import money, periods
 from .errors import BudgetError, ValidationFailed, validation
 from .models import AlertThresholds, BudgetPeriod, BudgetType, CategoryLimit, RolloverMode, category_key
+from domain.models import parse_iso
 
 NAME_MAX = 200
 CATEGORY_NAME_MAX = 100
@@ -152,7 +153,7 @@ def moment(value: Any, *field: str, label: str = "Date") -> datetime:
     converted) in the years 1900–2999."""
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            value = parse_iso(value.strip())
         except ValueError:
             raise validation(f"{label} {value!r} is not an ISO 8601 date or date-time", *field) from None
     if isinstance(value, datetime):

@@ -105,10 +105,6 @@ def _sqlite_engine(url: str, *, echo: bool) -> AsyncEngine:
     return engine
 
 
-def is_postgres(engine: AsyncEngine) -> bool:
-    return engine.dialect.name == "postgresql"
-
-
 # -- when the database is unavailable ----------------------------------------------
 # SQLSTATEs that mean "cannot talk to the database now", not "this statement is wrong":
 # connection exceptions (08…), shutdown or start-up in progress (57P01–57P03),

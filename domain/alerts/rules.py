@@ -15,6 +15,7 @@ from enum import Enum
 
 from domain.models import AlertThresholds
 from domain.progress.rules import BudgetProgress, CategoryProgress, percent_of, ratio
+from domain.models import utc_text
 
 FORECAST_AFTER = timedelta(days=3)
 EVENT = "budget.alert"
@@ -135,7 +136,7 @@ class AlertEvent:
             "budgeted_amount": self.budgeted_amount,
             "remaining_amount": self.remaining_amount,
             "period_start": self.period_start.isoformat(),
-            "timestamp": self.timestamp.isoformat().replace("+00:00", "Z"),
+            "timestamp": utc_text(self.timestamp),
         }
 
 

@@ -33,6 +33,8 @@ from domain.periods import anchor_of, end_date
 from domain.templates.model import Template
 from domain.access import TRUSTED
 from domain.spending.rules import TransactionInput, build
+from domain.models import parse_iso
+from domain.models import utc_text
 
 FORMAT = "budgetql-backup"
 VERSION = 2  # 2: budgets carry their members and invitations
@@ -70,7 +72,7 @@ def _decimal(value: Decimal) -> str:
 
 
 def _timestamp(value: datetime) -> str:
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return utc_text(value)
 
 
 def _member(m: BudgetMember) -> dict[str, Any]:
@@ -224,7 +226,7 @@ def _timestamp_in(value: Any, *path: str) -> datetime:
 
 def _datetime(value: Any, *path: str) -> datetime:
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse_iso(value)
     except (AttributeError, ValueError):
         raise validation(f"{value!r} is not an ISO 8601 date-time", *path) from None
 

@@ -49,6 +49,7 @@ from domain.models import Transaction
 from domain.access import TRUSTED
 from domain.spending.rules import TransactionInput, build
 from domain.validation import user_id as check_user_id
+from domain.models import parse_iso
 
 FIELDS = ("date", "amount", "category", "description", "id", "currency", "debit", "credit")
 REQUIRED = ("date", "amount", "category")  # "amount", or both "debit" and "credit"
@@ -235,7 +236,7 @@ def parse_date(text: str, date_format: DateFormat = MONTH_FIRST) -> datetime:
             if parsed is not None:
                 return parsed
             if _ISO_START.match(value):
-                return datetime.fromisoformat(value.replace("Z", "+00:00"))
+                return parse_iso(value)
         except ValueError:
             pass
     raise validation(f"Date {text!r} is not a date: expected {date_format.expected}", "date")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 
 import strawberry
 
 from domain.money import to_decimal
+from domain.models import parse_iso
+from domain.models import utc_text
 
 
 def serialize_decimal(value: Decimal) -> str:
@@ -26,7 +28,7 @@ def _parse_decimal(value: object) -> Decimal:
 def serialize_datetime(value: datetime) -> str:
     """Calendar times as given (``2025-11-01T00:00:00``); aware timestamps in UTC with a Z."""
     if value.tzinfo is not None:
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        return utc_text(value)
     return value.isoformat()
 
 
@@ -34,7 +36,7 @@ def _parse_datetime(value: object) -> datetime:
     if not isinstance(value, str):
         raise ValueError(f"DateTime expects an ISO 8601 string, got {value!r}")
     try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return parse_iso(value.strip())
     except ValueError:
         raise ValueError(f"{value!r} is not an ISO 8601 date or date-time") from None
 
