@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install serve test test-fast test-sqlite postgres browser migrate schema clean bench bench-smoke bench-tools
+.PHONY: install serve test test-fast test-sqlite postgres browser migrate schema clean bench bench-smoke bench-tools bench-peers
 
 install: $(STAMP)
 
@@ -33,7 +33,7 @@ browser:
 	@sh .ci/ensure-browser
 
 # The whole suite, bench-smoke included (tests/bench/), so the benchmark cannot rot.
-test: install postgres browser bench-tools
+test: install postgres browser bench-tools bench-peers
 	$(PY) -m pytest
 
 # The in-process kinds (unit, graphql, rest) on both databases: the quick loop while working.
@@ -43,17 +43,23 @@ test-fast: install postgres
 test-sqlite: install browser
 	$(PY) -m pytest -k "not postgres"
 
-# The benchmark of the real server on PostgreSQL (see bench/README.md): ~5 min once seeded.
-bench: install postgres bench-tools
+# The benchmark of the real server on PostgreSQL, and against its peers (see bench/README.md): ~6 min once seeded.
+bench: install postgres bench-tools bench-peers
 	$(PY) -m bench
 
 # The same harness on a small data set with short runs (under a minute).
-bench-smoke: install postgres bench-tools
+bench-smoke: install postgres bench-tools bench-peers
 	$(PY) -m bench --smoke
 
 # wrk, the load generator, from the distribution when missing (no-op otherwise).
 bench-tools:
 	@sh .ci/ensure-wrk
+
+# The peers the benchmark measures against (figures P1, P2), each in its own environment:
+# fin-infra in bench/peers/.venv-fin-infra, Actual in bench/peers/actual/node_modules.
+# Never fails: a peer that cannot be installed is reported as not measured.
+bench-peers:
+	@PYTHON=$(PYTHON) sh .ci/ensure-peers
 
 schema: install
 	$(VENV)/bin/budgetql export-schema schema.graphql

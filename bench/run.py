@@ -4,7 +4,10 @@
 the real server (``budgetql serve``: uvicorn over loopback HTTP and WebSocket), drives
 it from separate processes (wrk, the fan-out driver), prints one table and writes
 ``bench/results.json`` and ``bench/latency.png``. ``--smoke`` runs the same code on a
-small data set with short measurements, into ``bench/results/smoke/``.
+small data set with short measurements, into ``bench/results/smoke/``. Figures P1 and
+P2 measure real peers (fin-infra, Actual) side by side with budgetql: ``bench/peers/``.
+A run that starts with a 1-minute load average above ``IDLE_LOAD`` reports no verdict
+(every ``met`` is null, the table says "machine busy: rerun").
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ ADMIN_URL = os.environ.get(
     os.environ.get("BUDGETQL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
 )
 COMPLETE = "budgetql bench data set complete"
+IDLE_LOAD = 0.5  # above this 1-minute load average at start, no figure is judged
+BUSY = "machine busy: rerun"
 
 CATEGORY_FIELDS = "categoryName budgetedAmount spentAmount remainingAmount percentUsed"
 PROGRESS_FIELDS = (
@@ -475,13 +480,14 @@ def alert_fanout(url: str, plan: Plan) -> Figure:
 
 
 # -- report ---------------------------------------------------------------------------
-def table(figures: list[Figure]) -> str:
+def table(figures: list[Figure], busy: bool = False) -> str:
     def fmt(v):
         return "-" if v is None else f"{v:,.3f}".rstrip("0").rstrip(".") if isinstance(v, float) else f"{v:,}"
 
     rows = [("#", "figure", "value", "baseline", "ratio", "target", "met")]
     for f in figures:
-        met = "n/a" if f.met is None else "yes" if f.met else "NO"
+        not_measured = (f.details or {}).get("not_measured")
+        met = "not measured" if not_measured else BUSY if busy else "n/a" if f.met is None else "yes" if f.met else "NO"
         rows.append((f.figure, f.name, f"{fmt(f.value)} {f.unit}" if f.value is not None else "-",
                      f"{fmt(f.baseline)} {f.unit}" if f.baseline is not None else "-", fmt(f.ratio), f.target, met))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -535,11 +541,17 @@ def run(smoke: bool, reseed: bool, only: set[str] | None = None) -> list[Figure]
         def want(key: str) -> bool:
             return only is None or key in only
 
+        from .peers import figures as peers  # it uses this module's helpers
+
+        logs = (plan.output if smoke else ROOT / "results") / "peer-logs"
+        logs.mkdir(parents=True, exist_ok=True)
+
         same_server = [  # figures measured on one server with one worker, in this order
             ("1", "GraphQL vs bare route", lambda base: graphql_overhead(base, population_ids, plan)),
             ("2", "history independence", lambda base: history_independence(base, data, ids, plan)),
             ("3", "page latency", lambda base: page_latency(base, data, plan)),
             ("4", "write path", lambda base: write_path(base, url, data, plan)),
+            ("P2", "peer Actual: a month's figures", lambda base: peers.actual_month(url, data, ids, base, plan, logs)),
         ]
         with server_process(url) as server:
             base = server.base
@@ -558,21 +570,36 @@ def run(smoke: bool, reseed: bool, only: set[str] | None = None) -> list[Figure]
         if want("6"):
             log("figure 6: scale-out")
             figures.append(scale_out(url, population_ids, plan))
+        if want("P1"):
+            log("figure P1: peer fin-infra, REST create + get + list")
+            figures.append(peers.fin_infra_crud(plan, logs))
+        peer_info = {"fin-infra": peers.fin_infra_info(), "actual": peers.actual_info()} if want("P1") or want("P2") else None
     finally:
         if smoke:
             asyncio.run(drop_database(url))
     figures.sort(key=lambda f: f.figure)
+    # On a busy machine the ratios are still worth keeping, a verdict is not.
+    busy = load_before[0] > IDLE_LOAD
+    if busy:
+        for f in figures:
+            f.met = None
+            f.note = f"{BUSY} (1-minute load average {load_before[0]:.2f} at start > {IDLE_LOAD})" + (f"; {f.note}" if f.note else "")
     report = {
         "data_set": asdict(data) | {"key": data.key}, "plan": {k: str(v) for k, v in asdict(plan).items()},
         "load_tool": load.tool(), "cores": os.cpu_count(), "load_average_at_start": load_before,
         "load_average_at_end": os.getloadavg(), "generated_at": now.isoformat(timespec="seconds") + "Z",
         "wall_time_s": round(time.perf_counter() - started, 1),
+        "idle_load_limit": IDLE_LOAD, "machine_busy": busy,
         "figures": [asdict(f) for f in figures],
     }
+    if peer_info is not None:
+        report["peers"] = peer_info
     (plan.output / "results.json").write_text(json.dumps(report, indent=2) + "\n")
     if {"2", "3b"} <= {f.figure for f in figures}:
         chart(figures, plan.output / "latency.png")
-    print(table(figures))
+    if busy:
+        print(f"{BUSY}: the 1-minute load average was {load_before[0]:.2f} at start (> {IDLE_LOAD}); no figure is judged")
+    print(table(figures, busy))
     log(f"wrote {plan.output / 'results.json'} in {report['wall_time_s']} s")
     return figures
 
@@ -601,7 +628,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--smoke", action="store_true", help="small data, short runs, into bench/results/smoke/")
     parser.add_argument("--reseed", action="store_true", help="rebuild the cached database")
-    parser.add_argument("--only", help="comma-separated figures to run (1,2,3,4,5,6)")
+    parser.add_argument("--only", help="comma-separated figures to run (1,2,3,4,5,6,P1,P2)")
     parser.add_argument("--profile", choices=["graphql", "rest", "page"], help="py-spy the server under one load instead")
     args = parser.parse_args(argv)
     if args.profile:

@@ -1,0 +1,119 @@
+// The budgetql benchmark's glue for Actual (figure P2): one local budget file, one month.
+//
+//   node bench/peers/actual/month.js DATA_DIR INPUT_JSON
+//
+// DATA_DIR holds the budget file (Actual's own format: a SQLite database and its
+// metadata). When it has no budget yet, one is created through the public API from
+// INPUT_JSON, which the harness wrote from budgetql's database:
+//   {"month": "YYYY-MM", "months": ["YYYY-MM", ...], "categories": [name, ...],
+//    "budgeted": {name: cents}, "transactions": [["YYYY-MM-DD", cents, name], ...]}
+// (one category group, every category, one on-budget account; every transaction an
+// outflow through addTransactions, 10,000 a call; each month of "months" budgets "budgeted").
+// Later runs load the same file again (the harness keys DATA_DIR by the input's hash).
+//
+// Then it reads commands on stdin, one a line, and answers each with one line
+// "BENCH_JSON {...}" on stdout (Actual's own log lines go to stdout too; the harness
+// reads only the marked ones):
+//   run SECONDS  getBudgetMonth(month) back to back for SECONDS: {n, p50_ms, p90_ms, p99_ms}
+//   figures      that month's figures per category: {name: {budgeted, spent, balance}} in cents
+//   quit         shut the API down and exit
+const fs = require('fs');
+const path = require('path');
+const readline = require('readline');
+const api = require('@actual-app/api');
+
+const MARK = 'BENCH_JSON ';
+const BUDGET_NAME = 'budgetql-bench';
+const BATCH = 10000;
+
+function answer(value) {
+  process.stdout.write(MARK + JSON.stringify(value) + '\n');
+}
+
+function quantile(sorted, q) {
+  // The same definition as Python's statistics.quantiles (exclusive method).
+  const pos = (sorted.length + 1) * q - 1;
+  const lo = Math.min(Math.max(Math.floor(pos), 0), sorted.length - 1);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * Math.max(0, Math.min(1, pos - Math.floor(pos)));
+}
+
+async function createBudget(input) {
+  await api.runImport(BUDGET_NAME, async () => {
+    const group = await api.createCategoryGroup({ name: 'Spending' });
+    const ids = {};
+    for (const name of input.categories) ids[name] = await api.createCategory({ name, group_id: group });
+    const account = await api.createAccount({ name: 'Checking', offbudget: false }, 0);
+    // addTransactions costs more per call the more rows the account holds, and more
+    // per row the bigger the call (it gathers the call's sync messages by copying the
+    // list so far for each row): batches of 1,000 would take about 30 minutes for
+    // 100,000 rows, one call of 100,000 took 8 minutes here; BATCH rows a call is in between.
+    const rows = input.transactions.map(([date, cents, name]) => ({ date, amount: -cents, category: ids[name] }));
+    for (let i = 0; i < rows.length; i += BATCH) await api.addTransactions(account, rows.slice(i, i + BATCH));
+    for (const month of input.months) {
+      for (const [name, cents] of Object.entries(input.budgeted)) await api.setBudgetAmount(month, ids[name], cents);
+    }
+  });
+}
+
+async function main() {
+  const [dataDir, inputPath] = process.argv.slice(2);
+  const input = JSON.parse(fs.readFileSync(inputPath, 'utf8'));
+  fs.mkdirSync(dataDir, { recursive: true });
+  let started = process.hrtime.bigint();
+  const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+  await api.init({ dataDir });
+  const existing = (await api.getBudgets()).find(b => b.name === BUDGET_NAME && b.id);
+  let imported = false;
+  let importS = null;
+  if (existing) {
+    await api.loadBudget(existing.id);
+  } else {
+    await createBudget(input); // leaves the new budget loaded
+    imported = true;
+    importS = seconds();
+  }
+  const loadS = seconds();
+  const month = input.month;
+  await api.getBudgetMonth(month); // fails early on a month the budget does not have
+  answer({ ready: true, imported, import_s: importS, load_s: loadS, transactions: input.transactions.length });
+
+  const lines = readline.createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    const [command, arg] = line.trim().split(/\s+/);
+    if (command === 'run') {
+      const times = [];
+      const deadline = process.hrtime.bigint() + BigInt(Math.round(Number(arg) * 1e9));
+      while (process.hrtime.bigint() < deadline) {
+        const t = process.hrtime.bigint();
+        await api.getBudgetMonth(month);
+        times.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+      times.sort((a, b) => a - b);
+      const r = q => Math.round(quantile(times, q) * 1000) / 1000;
+      answer({ n: times.length, p50_ms: r(0.5), p90_ms: r(0.9), p99_ms: r(0.99) });
+    } else if (command === 'figures') {
+      const result = await api.getBudgetMonth(month);
+      const figures = {};
+      for (const group of result.categoryGroups) {
+        for (const c of group.categories || []) {
+          if (!c.is_income) figures[c.name] = { budgeted: c.budgeted, spent: -c.spent, balance: c.balance };
+        }
+      }
+      answer(figures);
+    } else if (command === 'quit') {
+      break;
+    } else if (command) {
+      answer({ error: `unknown command ${command}` });
+    }
+  }
+  await api.shutdown();
+}
+
+main().then(
+  () => process.exit(0),
+  err => {
+    answer({ error: String((err && err.stack) || err) });
+    process.exit(1);
+  },
+);
