@@ -36,11 +36,11 @@ import asyncpg
 import httpx
 
 from domain.access import TRUSTED
-from domain.service import BudgetService
+from domain.budgets.service import BudgetService
 from persistence.database import create_engine
 from persistence.migrate import migrate
 from persistence.unit_of_work import SqlUnitOfWorkFactory
-from tests.server import free_port, server_process
+from tests.support.server import free_port, server_process
 
 from .. import alternate, seed
 from ..cpu import CpuMeter
