@@ -5,9 +5,11 @@ from __future__ import annotations
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from bisect import bisect_right
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from enum import Enum
+from functools import cached_property
 
 from .periods import BudgetPeriod
 
@@ -16,6 +18,10 @@ __all__ = [
     "Budget",
     "BudgetPeriod",
     "BudgetMember",
+    "BudgetRevision",
+    "CategoryPlan",
+    "FieldChange",
+    "PeriodAmount",
     "BudgetType",
     "CategoryLimit",
     "MemberRole",
@@ -85,6 +91,49 @@ class CategoryLimit:
         object.__setattr__(self, "key", category_key(self.name))
 
 
+@dataclass(frozen=True)
+class CategoryPlan:
+    """The categories and amounts in force from period ``from_period`` on (until the
+    next plan): a budget's past keeps the plans it had."""
+
+    from_period: int
+    limits: tuple[CategoryLimit, ...]
+
+
+@dataclass(frozen=True)
+class PeriodAmount:
+    """One category's amount for one period only (assigned money, as in YNAB/Actual)."""
+
+    period: int
+    category: str
+    amount: Decimal
+    key: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", category_key(self.category))
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of a budget before and after a change, as text (None: not set)."""
+
+    field: str  # ``name``, ``thresholds.warning``, ``categories.Groceries.amount``, …
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class BudgetRevision:
+    """One recorded change of a budget (its creation included)."""
+
+    budget_id: str
+    version: int
+    changed_at: datetime
+    changed_by: str | None  # None: the trusted local caller or a restore
+    effective_period: int | None
+    changes: tuple[FieldChange, ...]
+
+
 def category_key(name: str) -> str:
     """How categories match: trimmed, NFC-normalised and case-folded, so "Café" typed
     composed or decomposed, and "CAFÉ", are one category."""
@@ -109,15 +158,83 @@ class Budget:
     thresholds: AlertThresholds = field(default_factory=AlertThresholds)
     version: int = 1
     members: tuple[BudgetMember, ...] = ()  # users it is shared with, oldest first; not the owner
+    time_zone: str = "UTC"  # IANA name: the calendar its days are counted on
+    # ``limits`` is the latest plan, in force from period ``limits_from`` on; ``earlier``
+    # the plans before it (oldest first), each until the next one starts.
+    limits_from: int = 0
+    earlier: tuple[CategoryPlan, ...] = ()
+    overrides: tuple[PeriodAmount, ...] = ()  # period-only amounts, by (period, category)
 
     @property
     def categories(self) -> dict[str, Decimal]:
-        """The spec's view: category name → limit, in the order given."""
+        """The spec's view: category name → limit of the latest plan, in the order given."""
         return {c.name: c.amount for c in self.limits}
 
     @property
     def total_budgeted(self) -> Decimal:
         return sum((c.amount for c in self.limits), Decimal(0))
+
+    @property
+    def plans(self) -> tuple[CategoryPlan, ...]:
+        """Every plan, oldest first, the latest (``limits``) last."""
+        return (*self.earlier, CategoryPlan(self.limits_from, self.limits))
+
+    @property
+    def has_history(self) -> bool:
+        """Do its amounts differ between periods (plans or period-only amounts)?"""
+        return bool(self.earlier or self.overrides)
+
+    def plan_at(self, k: int) -> tuple[CategoryLimit, ...]:
+        """The categories in force in period ``k`` with their plan's amounts (the first
+        plan's before it starts)."""
+        if k >= self.limits_from or not self.earlier:
+            return self.limits
+        starts = self._plan_starts
+        i = bisect_right(starts, k) - 1
+        return self.earlier[max(i, 0)].limits
+
+    def limits_at(self, k: int) -> tuple[CategoryLimit, ...]:
+        """The categories of period ``k`` with that period's own amounts: its plan's, or
+        the period-only amount where one is set."""
+        limits = self.plan_at(k)
+        if not self.overrides:
+            return limits
+        own = self._overrides.get(k)
+        if not own:
+            return limits
+        return tuple(
+            CategoryLimit(c.name, own[c.key], c.since_period) if c.key in own else c for c in limits
+        )
+
+    def amount_at(self, key: str, k: int) -> Decimal | None:
+        """Category ``key``'s own amount in period ``k`` (None: not a category then)."""
+        if self.overrides:
+            own = self._overrides.get(k)
+            if own and key in own:
+                return own[key]
+        for c in self.plan_at(k):
+            if c.key == key:
+                return c.amount
+        return None
+
+    def override_at(self, k: int, key: str) -> PeriodAmount | None:
+        return next((o for o in self.overrides if o.period == k and o.key == key), None)
+
+    @cached_property
+    def all_keys(self) -> frozenset[str]:
+        """The keys of every category of every plan."""
+        return frozenset(c.key for plan in self.plans for c in plan.limits)
+
+    @cached_property
+    def _plan_starts(self) -> list[int]:
+        return [p.from_period for p in self.earlier]
+
+    @cached_property
+    def _overrides(self) -> dict[int, dict[str, Decimal]]:
+        by_period: dict[int, dict[str, Decimal]] = {}
+        for o in self.overrides:
+            by_period.setdefault(o.period, {})[o.key] = o.amount
+        return by_period
 
     @property
     def rollover_enabled(self) -> bool:
@@ -175,10 +292,15 @@ class Transaction:
     category: str
     amount: Decimal
     currency: str
-    occurred_at: datetime  # naive, UTC: the budget calendar's time
+    occurred_at: datetime  # naive UTC: the moment
     description: str
     external_id: str | None
     created_at: datetime
+    occurred_on: date | None = None  # the calendar day it counts on (None: occurred_at's)
+
+    def __post_init__(self) -> None:
+        if self.occurred_on is None:
+            object.__setattr__(self, "occurred_on", self.occurred_at.date())
 
     @property
     def category_key(self) -> str:

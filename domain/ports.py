@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Generic, Protocol, Sequence, TypeVar
 
-from domain.models import Budget, BudgetMember, BudgetType, MemberRole, Transaction
+from domain.models import Budget, BudgetMember, BudgetRevision, BudgetType, MemberRole, Transaction
 
 if TYPE_CHECKING:  # the areas' records, named in signatures only: the areas import the ports
     from domain.alerts.rules import AlertEvent
@@ -67,6 +67,18 @@ class BudgetRepository(Protocol):
         ...
 
     async def delete(self, budget_id: str) -> bool: ...
+
+    async def add_revision(self, revision: BudgetRevision) -> None:
+        """Record a change in the budget's change log (the caller's transaction)."""
+        ...
+
+    async def revisions(self, budget_id: str, first: int, after: str | None) -> Page[BudgetRevision]:
+        """Its change log, newest first."""
+        ...
+
+    async def all_revisions(self, budget_id: str) -> list[BudgetRevision]:
+        """Its whole change log, oldest first."""
+        ...
 
 
 class TemplateRepository(Protocol):

@@ -15,24 +15,35 @@ from domain.models import (
     BudgetMember,
     BudgetPeriod,
     BudgetType,
+    BudgetRevision,
     CategoryLimit,
+    CategoryPlan,
+    FieldChange,
     MemberRole,
+    PeriodAmount,
     RolloverMode,
 )
 from domain.ports import Page
 
 from .cursors import Cursors
-from .tables import BudgetCategoryRow, BudgetMemberRow, BudgetRow
+from .tables import BudgetCategoryRow, BudgetMemberRow, BudgetPeriodAmountRow, BudgetRevisionRow, BudgetRow
 from .types import Money, UTCDateTime
 
 CURSOR = "budget"
+REVISION_CURSOR = "revision"
 # Every column of a budget row, selected as a plain row (``row.pk``, ``row.name``, …).
 BUDGET_COLUMNS = tuple(BudgetRow.__table__.columns)
 
 
-def to_domain(row, limits: Sequence[CategoryLimit], members: Sequence[BudgetMember]) -> Budget:
-    """A domain budget from a budget row (a plain row of ``BUDGET_COLUMNS``), its
-    categories and its members."""
+def to_domain(
+    row,
+    plans: Sequence[CategoryPlan],
+    members: Sequence[BudgetMember],
+    overrides: Sequence[PeriodAmount] = (),
+) -> Budget:
+    """A domain budget from a budget row (a plain row of ``BUDGET_COLUMNS``), its plans
+    (oldest first), its members and its period-only amounts."""
+    latest = plans[-1] if plans else CategoryPlan(0, ())
     return Budget(
         id=row.id,
         user_id=row.user_id,
@@ -40,7 +51,11 @@ def to_domain(row, limits: Sequence[CategoryLimit], members: Sequence[BudgetMemb
         type=BudgetType(row.type),
         period=BudgetPeriod(row.period),
         currency=row.currency,
-        limits=tuple(limits),
+        limits=latest.limits,
+        limits_from=latest.from_period,
+        earlier=tuple(plans[:-1]),
+        overrides=tuple(overrides),
+        time_zone=row.time_zone,
         start_date=row.start_date,
         end_date=row.end_date,
         rollover_mode=RolloverMode(row.rollover_mode),
@@ -51,6 +66,17 @@ def to_domain(row, limits: Sequence[CategoryLimit], members: Sequence[BudgetMemb
         ),
         version=row.version,
         members=tuple(members),
+    )
+
+
+def _revision(budget_id: str, row: BudgetRevisionRow) -> BudgetRevision:
+    return BudgetRevision(
+        budget_id=budget_id,
+        version=row.version,
+        changed_at=row.changed_at,
+        changed_by=row.changed_by,
+        effective_period=row.effective_period,
+        changes=tuple(FieldChange(c["field"], c["before"], c["after"]) for c in row.changes),
     )
 
 
@@ -71,6 +97,7 @@ def _fill(row: BudgetRow, b: Budget) -> None:
     row.warning_threshold = b.thresholds.warning
     row.limit_threshold = b.thresholds.limit_reached
     row.overspending_threshold = b.thresholds.overspending
+    row.time_zone = b.time_zone
     row.version = b.version
     row.created_at = b.created_at
     row.updated_at = b.updated_at
@@ -78,9 +105,33 @@ def _fill(row: BudgetRow, b: Budget) -> None:
 
 def _category_rows(b: Budget) -> list[BudgetCategoryRow]:
     return [
-        BudgetCategoryRow(position=i, name=c.name, name_key=c.key, amount=c.amount, since_period=c.since_period)
-        for i, c in enumerate(b.limits)
+        BudgetCategoryRow(
+            from_period=plan.from_period, position=i, name=c.name, name_key=c.key, amount=c.amount,
+            since_period=c.since_period,
+        )
+        for plan in b.plans
+        for i, c in enumerate(plan.limits)
     ]
+
+
+def _override_rows(b: Budget) -> list[BudgetPeriodAmountRow]:
+    return [BudgetPeriodAmountRow(period=o.period, name_key=o.key, name=o.category, amount=o.amount) for o in b.overrides]
+
+
+def _plans(rows: list[tuple[int, CategoryLimit]]) -> list[CategoryPlan]:
+    """(from_period, limit) rows in order → plans, oldest first."""
+    plans: list[CategoryPlan] = []
+    current: list[CategoryLimit] = []
+    start = None
+    for from_period, limit in rows:
+        if from_period != start:
+            if start is not None:
+                plans.append(CategoryPlan(start, tuple(current)))
+            start, current = from_period, []
+        current.append(limit)
+    if start is not None:
+        plans.append(CategoryPlan(start, tuple(current)))
+    return plans
 
 
 def _member_row(m: BudgetMember) -> BudgetMemberRow:
@@ -102,6 +153,11 @@ class SqlBudgetRepository:
         row.members = [_member_row(m) for m in budget.members]
         self.session.add(row)
         await self.session.flush()
+        for amount in _override_rows(budget):
+            amount.budget_pk = row.pk
+            self.session.add(amount)
+        if budget.overrides:
+            await self.session.flush()
 
     async def _row(self, budget_id: str, for_update: bool = False) -> BudgetRow | None:
         if not storable(budget_id):
@@ -121,11 +177,13 @@ class SqlBudgetRepository:
         pks = [r.pk for r in rows]
         categories: dict[int, list] = {pk: [] for pk in pks}
         members: dict[int, list] = {pk: [] for pk in pks}
-        c, m = BudgetCategoryRow, BudgetMemberRow
+        overrides: dict[int, list] = {pk: [] for pk in pks}
+        c, m, o = BudgetCategoryRow, BudgetMemberRow, BudgetPeriodAmountRow
         parts = union_all(
             select(
                 c.budget_pk.label("budget_pk"),
                 literal(0).label("kind"),
+                c.from_period.label("from_period"),
                 c.position.label("position"),
                 c.name.label("name"),
                 c.amount.label("amount"),
@@ -136,22 +194,31 @@ class SqlBudgetRepository:
                 literal(False, Boolean()).label("share_history"),
             ).where(c.budget_pk.in_(pks)),
             select(
-                m.budget_pk, literal(1), literal(0), m.user_id, literal(None, Money()), literal(0), m.role,
+                m.budget_pk, literal(1), literal(0), literal(0), m.user_id, literal(None, Money()), literal(0), m.role,
                 m.created_at, m.accepted_at, m.share_history,
             ).where(m.budget_pk.in_(pks)),
+            select(
+                o.budget_pk, literal(2), o.period, literal(0), o.name, o.amount, literal(0), literal(None, String()),
+                literal(None, UTCDateTime()), literal(None, UTCDateTime()), literal(False, Boolean()),
+            ).where(o.budget_pk.in_(pks)),
         ).subquery()
         quantum = {r.pk: money.quantum(r.currency) for r in rows}
-        ordered = select(parts).order_by(parts.c.budget_pk, parts.c.kind, parts.c.position, parts.c.created_at)
+        ordered = select(parts).order_by(
+            parts.c.budget_pk, parts.c.kind, parts.c.from_period, parts.c.position, parts.c.created_at, parts.c.name
+        )
         # Unpacked by position: a page of budgets has a thousand of these rows, and
         # attribute access on a Row costs more than everything else done with it.
-        for budget_pk, kind, _, name, amount, since_period, role, created_at, accepted_at, history in (
+        for budget_pk, kind, from_period, _, name, amount, since_period, role, created_at, accepted_at, history in (
             await self.session.execute(ordered)
         ):
-            if kind:
+            if kind == 1:
                 members[budget_pk].append(BudgetMember(name, MemberRole(role), created_at, accepted_at, bool(history)))
+            elif kind == 0:
+                limit = CategoryLimit(name, amount.quantize(quantum[budget_pk]), since_period)
+                categories[budget_pk].append((from_period, limit))
             else:
-                categories[budget_pk].append(CategoryLimit(name, amount.quantize(quantum[budget_pk]), since_period))
-        return [(r.pk, to_domain(r, categories[r.pk], members[r.pk])) for r in rows]
+                overrides[budget_pk].append(PeriodAmount(from_period, name, amount.quantize(quantum[budget_pk])))
+        return [(r.pk, to_domain(r, _plans(categories[r.pk]), members[r.pk], overrides[r.pk])) for r in rows]
 
     async def get(self, budget_id: str, *, for_update: bool = False) -> Budget | None:
         if not storable(budget_id):  # no stored id holds a control character (PostgreSQL refuses U+0000)
@@ -222,12 +289,54 @@ class SqlBudgetRepository:
         await self.session.refresh(row)
         _fill(row, budget)
         await self.session.execute(delete(BudgetCategoryRow).where(BudgetCategoryRow.budget_pk == row.pk))
+        await self.session.execute(delete(BudgetPeriodAmountRow).where(BudgetPeriodAmountRow.budget_pk == row.pk))
         self.session.expire(row, ["categories"])
-        for category in _category_rows(budget):
+        for category in (*_category_rows(budget), *_override_rows(budget)):
             category.budget_pk = row.pk
             self.session.add(category)
         await self.session.flush()
         return True
+
+    async def add_revision(self, revision: BudgetRevision) -> None:
+        """Record one change of a budget (in the caller's transaction)."""
+        pk = (await self.session.execute(select(BudgetRow.pk).where(BudgetRow.id == revision.budget_id))).scalar_one()
+        self.session.add(
+            BudgetRevisionRow(
+                budget_pk=pk,
+                version=revision.version,
+                changed_at=revision.changed_at,
+                changed_by=revision.changed_by,
+                effective_period=revision.effective_period,
+                changes=[{"field": c.field, "before": c.before, "after": c.after} for c in revision.changes],
+            )
+        )
+        await self.session.flush()
+
+    async def revisions(self, budget_id: str, first: int, after: str | None) -> Page[BudgetRevision]:
+        """A budget's change log, newest first."""
+        pk = (await self.session.execute(select(BudgetRow.pk).where(BudgetRow.id == budget_id))).scalar_one_or_none()
+        if pk is None:
+            return Page([], False, 0, None)
+        r = BudgetRevisionRow
+        total = (await self.session.execute(select(func.count()).select_from(r).where(r.budget_pk == pk))).scalar_one()
+        cursors = await self.cursors.codec(self.session)
+        after_seq = cursors.decode(REVISION_CURSOR, after)
+        where = [r.budget_pk == pk]
+        if after_seq is not None:
+            where.append(r.pk < after_seq)
+        rows = (await self.session.execute(select(r).where(*where).order_by(r.pk.desc()).limit(first + 1))).scalars().all()
+        items = [(cursors.encode(REVISION_CURSOR, row.pk), _revision(budget_id, row)) for row in rows[:first]]
+        return Page(items, len(rows) > first, total, items[-1][0] if items else None)
+
+    async def all_revisions(self, budget_id: str) -> list[BudgetRevision]:
+        """A budget's whole change log, oldest first (for backups)."""
+        r = BudgetRevisionRow
+        rows = (
+            await self.session.execute(
+                select(r).join(BudgetRow, BudgetRow.pk == r.budget_pk).where(BudgetRow.id == budget_id).order_by(r.pk)
+            )
+        ).scalars().all()
+        return [_revision(budget_id, row) for row in rows]
 
     async def add_member(self, budget_id: str, member: BudgetMember) -> Budget:
         row = await self._row(budget_id)

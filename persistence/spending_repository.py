@@ -52,6 +52,7 @@ def to_domain(row: TransactionRow) -> Transaction:
         description=row.description,
         external_id=row.external_id,
         created_at=row.created_at,
+        occurred_on=row.occurred_on,
     )
 
 
@@ -64,6 +65,7 @@ def _values(t: Transaction) -> dict:
         "amount": t.amount,
         "currency": t.currency,
         "occurred_at": t.occurred_at,
+        "occurred_on": t.occurred_on,
         "description": t.description,
         "external_id": t.external_id,
         "created_at": t.created_at,
@@ -73,7 +75,8 @@ def _values(t: Transaction) -> dict:
 # transactions' columns as PostgreSQL arrays, for INSERT … SELECT * FROM unnest(…).
 _ARRAY_TYPES = {
     "id": String, "user_id": String, "category": String, "category_key": String, "amount": Numeric,
-    "currency": String, "occurred_at": DateTime, "description": Text, "external_id": String, "created_at": DateTime,
+    "currency": String, "occurred_at": DateTime, "occurred_on": Date,
+    "description": Text, "external_id": String, "created_at": DateTime,
 }
 _UNNEST_INSERT = (
     text(
@@ -166,7 +169,7 @@ class SqlSpendingRepository:
         """Add the transactions to the per-day and the per-month rollups."""
         daily: dict[tuple[str, str, str, date], list] = defaultdict(lambda: [Decimal(0), 0])
         for t in transactions:
-            d = daily[(t.user_id, t.category_key, t.currency, t.occurred_at.date())]
+            d = daily[(t.user_id, t.category_key, t.currency, t.occurred_on)]
             d[0] += sign * t.amount
             d[1] += sign
         if not daily:
@@ -300,8 +303,8 @@ class SqlSpendingRepository:
         for window in sorted(keys_of, key=lambda w: (w[0], w[1], w[2], w[3] or datetime.min)):
             _, start, end, since = window
             if since is not None:
+                moment_pieces.append((window, since, start))  # that day, from that moment
                 start = start + timedelta(days=1)
-                moment_pieces.append((window, since, datetime.combine(start, datetime.min.time())))
                 if start >= end:
                     continue
             first_month = start if start.day == 1 else _next_month(start)
@@ -379,7 +382,7 @@ def _moment_piece(i: int):
         .where(
             t.user_id == bindparam(f"u{i}", type_=String),
             t.occurred_at >= bindparam(f"lo{i}", type_=DateTime),
-            t.occurred_at < bindparam(f"hi{i}", type_=DateTime),
+            t.occurred_on == bindparam(f"hi{i}", type_=Date),
             t.category_key.in_(bindparam("keys", expanding=True)),
         )
         .group_by(t.category_key, t.currency)

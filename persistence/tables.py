@@ -58,6 +58,7 @@ class BudgetRow(Base):
     warning_threshold: Mapped[Decimal] = mapped_column(Money())
     limit_threshold: Mapped[Decimal] = mapped_column(Money())
     overspending_threshold: Mapped[Decimal] = mapped_column(Money())
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -81,9 +82,13 @@ class BudgetRow(Base):
 
 
 class BudgetCategoryRow(Base):
+    """The categories of one plan of a budget: in force from period ``from_period``
+    until the next plan's (the latest plan has the highest ``from_period``)."""
+
     __tablename__ = "budget_categories"
 
     budget_pk: Mapped[int] = mapped_column(ForeignKey("budgets.pk", ondelete="CASCADE"), primary_key=True)
+    from_period: Mapped[int] = mapped_column(Integer, primary_key=True, default=0, server_default="0")
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     name_key: Mapped[str] = mapped_column(String(100))
@@ -92,7 +97,38 @@ class BudgetCategoryRow(Base):
 
     budget: Mapped[BudgetRow] = relationship(back_populates="categories")
 
-    __table_args__ = (UniqueConstraint("budget_pk", "name_key", name="uq_budget_categories_budget_key"),)
+    __table_args__ = (
+        UniqueConstraint("budget_pk", "from_period", "name_key", name="uq_budget_categories_budget_key"),
+    )
+
+
+class BudgetPeriodAmountRow(Base):
+    """A category's amount for one period only (``setPeriodAmount``)."""
+
+    __tablename__ = "budget_period_amounts"
+
+    budget_pk: Mapped[int] = mapped_column(ForeignKey("budgets.pk", ondelete="CASCADE"), primary_key=True)
+    period: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    amount: Mapped[Decimal] = mapped_column(Money())
+
+
+class BudgetRevisionRow(Base):
+    """A budget's change log: one row per recorded change, written in its transaction."""
+
+    __tablename__ = "budget_revisions"
+
+    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
+    budget_pk: Mapped[int] = mapped_column(ForeignKey("budgets.pk", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    changed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    effective_period: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # [{"field": ..., "before": ..., "after": ...}] in order; values as text
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_budget_revisions_budget_pk", "budget_pk", "pk"),)
 
 
 class BudgetMemberRow(Base):
@@ -144,7 +180,8 @@ class TransactionRow(Base):
     category_key: Mapped[str] = mapped_column(String(100))
     amount: Mapped[Decimal] = mapped_column(Money())
     currency: Mapped[str] = mapped_column(String(3))
-    occurred_at: Mapped[datetime] = mapped_column(DateTime())
+    occurred_at: Mapped[datetime] = mapped_column(DateTime())  # naive UTC: the moment
+    occurred_on: Mapped[date] = mapped_column(Date())  # the calendar day it counts on
     description: Mapped[str] = mapped_column(Text, default="")
     external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -8,7 +8,7 @@ write that rolls back.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
 from typing import Iterable, Sequence
 
 from domain import periods
@@ -18,6 +18,7 @@ from domain.alerts.rules import AlertEvent
 from domain.models import Budget, RolloverMode, Transaction, naive
 from domain.ports import UnitOfWork
 from domain.progress.batch import progress_in
+from domain.time_zones import wall_clock
 
 
 async def raise_for(uow: UnitOfWork, keys: Iterable[tuple[Budget, int]], now: datetime) -> list[AlertEvent]:
@@ -30,7 +31,7 @@ async def raise_for(uow: UnitOfWork, keys: Iterable[tuple[Budget, int]], now: da
     events = [
         AlertEvent.raised(a, budget.user_id, p.period_start, stamp, frozenset(m.user_id for m in budget.members))
         for (budget, _), p in zip(keys, figures)
-        for a in alerts.evaluate(p, budget.thresholds, budget.name, naive(now))
+        for a in alerts.evaluate(p, budget.thresholds, budget.name, wall_clock(now, budget.time_zone))
     ]
     stored = await uow.alerts.add(events)
     await enqueue(uow, stored, stamp)
@@ -43,13 +44,13 @@ async def after_spending(uow: UnitOfWork, written: Sequence[Transaction], now: d
     budgets, whose carry they change)."""
     touched: dict[str, set] = defaultdict(set)
     for t in written:
-        touched[t.user_id].add((t.category_key, t.currency, t.occurred_at))
+        touched[t.user_id].add((t.category_key, t.currency, datetime.combine(t.occurred_on, time())))
     budgets = await uow.budgets.counting_spending_of(list(touched), for_update=True)
     keys = []
     for b in budgets:
-        mine = {c.key for c in b.limits}
+        mine = b.all_keys if b.has_history else {c.key for c in b.limits}
         anchor = periods.anchor_of(b.start_date)
-        current = periods.index_at(anchor, b.period, naive(now))
+        current = periods.index_at(anchor, b.period, wall_clock(now, b.time_zone))
         # Most spending lands in the current period: no calendar arithmetic for it.
         this = periods.window(anchor, b.period, current)
         touched_periods: set[int] = set()
@@ -65,7 +66,7 @@ async def after_spending(uow: UnitOfWork, written: Sequence[Transaction], now: d
 
 
 async def after_budget_change(uow: UnitOfWork, budget: Budget, now: datetime) -> list[AlertEvent]:
-    k = periods.index_at(periods.anchor_of(budget.start_date), budget.period, naive(now))
+    k = periods.index_at(periods.anchor_of(budget.start_date), budget.period, wall_clock(now, budget.time_zone))
     return await raise_for(uow, [(budget, k)], now)
 
 

@@ -25,7 +25,19 @@ from domain.templates import rules
 from domain import validation as v
 from domain.errors import BudgetError, validation
 from domain.alerts.rules import AlertType
-from domain.models import AlertThresholds, Budget, BudgetMember, CategoryLimit, MemberRole, Transaction
+from domain.models import (
+    AlertThresholds,
+    Budget,
+    BudgetMember,
+    BudgetRevision,
+    CategoryLimit,
+    CategoryPlan,
+    FieldChange,
+    MemberRole,
+    PeriodAmount,
+    Transaction,
+)
+from domain.time_zones import time_zone
 from domain.sharing.rules import Invitation, InvitationStatus
 from domain.webhooks import rules as hooks
 from domain.webhooks.model import Webhook
@@ -37,8 +49,8 @@ from domain.models import parse_iso
 from domain.models import utc_text
 
 FORMAT = "budgetql-backup"
-VERSION = 2  # 2: budgets carry their members and invitations
-READS = (1, 2)
+VERSION = 3  # 2: budgets carry their members and invitations; 3: their history and time zone
+READS = (1, 2, 3)
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
@@ -51,6 +63,7 @@ class Backup:
     invitations: tuple[Invitation, ...] = ()  # of its budgets, oldest first
     acknowledgements: tuple["Acknowledgement", ...] = ()  # of its budgets' alerts, oldest first
     webhooks: tuple[Webhook, ...] = ()  # oldest first, without their secrets
+    revisions: tuple[BudgetRevision, ...] = ()  # of its budgets: each budget's oldest first
 
 
 @dataclass(frozen=True)
@@ -99,7 +112,21 @@ def _invitation(i: Invitation) -> dict[str, Any]:
     }
 
 
-def _budget(b: Budget, invitations: list[Invitation]) -> dict[str, Any]:
+def _limits(limits: tuple[CategoryLimit, ...]) -> list[dict[str, Any]]:
+    return [{"name": c.name, "amount": _decimal(c.amount), "since_period": c.since_period} for c in limits]
+
+
+def _revision(r: BudgetRevision) -> dict[str, Any]:
+    return {
+        "version": r.version,
+        "changed_at": _timestamp(r.changed_at),
+        "changed_by": r.changed_by,
+        "effective_period": r.effective_period,
+        "changes": [{"field": c.field, "before": c.before, "after": c.after} for c in r.changes],
+    }
+
+
+def _budget(b: Budget, invitations: list[Invitation], revisions: list[BudgetRevision]) -> dict[str, Any]:
     return {
         "id": b.id,
         "name": b.name,
@@ -113,14 +140,19 @@ def _budget(b: Budget, invitations: list[Invitation]) -> dict[str, Any]:
             "limit_reached": _decimal(b.thresholds.limit_reached),
             "overspending": _decimal(b.thresholds.overspending),
         },
-        "categories": [
-            {"name": c.name, "amount": _decimal(c.amount), "since_period": c.since_period} for c in b.limits
+        "categories": _limits(b.limits),
+        "categories_from": b.limits_from,
+        "earlier_plans": [{"from_period": plan.from_period, "categories": _limits(plan.limits)} for plan in b.earlier],
+        "period_amounts": [
+            {"period": o.period, "category": o.category, "amount": _decimal(o.amount)} for o in b.overrides
         ],
+        "time_zone": b.time_zone,
         "version": b.version,
         "created_at": _timestamp(b.created_at),
         "updated_at": _timestamp(b.updated_at),
         "members": [_member(m) for m in b.members],
         "invitations": [_invitation(i) for i in invitations],
+        "history": [_revision(r) for r in revisions],
     }
 
 
@@ -143,6 +175,7 @@ def _transaction(t: Transaction) -> dict[str, Any]:
         "amount": _decimal(t.amount),
         "currency": t.currency,
         "occurred_at": t.occurred_at.isoformat(),
+        "occurred_on": t.occurred_on.isoformat(),
         "description": t.description,
         "external_id": t.external_id,
         "created_at": _timestamp(t.created_at),
@@ -164,7 +197,14 @@ def to_document(backup: Backup) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "user_id": backup.user_id,
-        "budgets": [_budget(b, [i for i in backup.invitations if i.budget_id == b.id]) for b in backup.budgets],
+        "budgets": [
+            _budget(
+                b,
+                [i for i in backup.invitations if i.budget_id == b.id],
+                [r for r in backup.revisions if r.budget_id == b.id],
+            )
+            for b in backup.budgets
+        ],
         "templates": [_template(t) for t in backup.templates],
         "transactions": [_transaction(t) for t in backup.transactions],
         "alert_acknowledgements": [_acknowledgement(a) for a in backup.acknowledgements],
@@ -236,6 +276,11 @@ BUDGET_KEYS = (
     "categories", "version", "created_at", "updated_at",
 )
 SHARING_KEYS = ("members", "invitations")  # since version 2
+HISTORY_KEYS = ("categories_from", "earlier_plans", "period_amounts", "time_zone", "history")  # since version 3
+PLAN_KEYS = ("from_period", "categories")
+PERIOD_AMOUNT_KEYS = ("period", "category", "amount")
+REVISION_KEYS = ("version", "changed_at", "changed_by", "effective_period", "changes")
+CHANGE_KEYS = ("field", "before", "after")
 MEMBER_KEYS = ("user_id", "role", "created_at", "accepted_at", "share_history")
 INVITATION_KEYS = (
     "id", "user_id", "role", "invited_by", "status", "share_history", "created_at", "expires_at", "responded_at",
@@ -244,6 +289,7 @@ CATEGORY_KEYS = ("name", "amount", "since_period")
 TEMPLATE_KEYS = ("key", "name", "description", "type", "period", "categories", "created_at")
 ACKNOWLEDGEMENT_KEYS = ("budget_id", "period_start", "category", "alert_type", "acknowledged_at")
 TRANSACTION_KEYS = ("id", "category", "amount", "currency", "occurred_at", "description", "external_id", "created_at")
+TRANSACTION_KEYS_V3 = TRANSACTION_KEYS + ("occurred_on",)
 
 
 def _bool(value: Any, *path: str) -> bool:
@@ -290,16 +336,93 @@ def _read_invitation(raw: Any, budget: Budget, *path: str) -> Invitation:
     return invitation
 
 
-def _read_budget(raw: Any, user_id: str, version: int, *path: str) -> tuple[Budget, list[Invitation]]:
-    d = _object(raw, BUDGET_KEYS + (SHARING_KEYS if version >= 2 else ()), *path)
+def _read_limits(raw: Any, currency: str | None, p: v.Problems, *path: str) -> tuple[CategoryLimit, ...]:
+    entries = p.attempt(_list, raw, *path) or []
+    entries = [p.attempt(_object, e, CATEGORY_KEYS, *path, str(i)) for i, e in enumerate(entries)]
+    limits = p.attempt(v.category_limits, [(e["name"], e["amount"]) for e in entries if e], currency or "USD", *path)
+    since = [p.attempt(_int, e["since_period"], 0, *path, str(i), "since_period") for i, e in enumerate(entries) if e]
+    return tuple(CategoryLimit(n, a, s) for (n, a), s in zip(limits or [], since))
+
+
+def _read_plan(raw: Any, currency: str | None, *path: str) -> CategoryPlan:
+    d = _object(raw, PLAN_KEYS, *path)
+    p = v.Problems()
+    plan = CategoryPlan(
+        p.attempt(_int, d["from_period"], 0, *path, "from_period"), _read_limits(d["categories"], currency, p, *path, "categories")
+    )
+    p.check()
+    return plan
+
+
+def _read_period_amount(raw: Any, currency: str | None, *path: str) -> PeriodAmount:
+    d = _object(raw, PERIOD_AMOUNT_KEYS, *path)
+    p = v.Problems()
+    amount = PeriodAmount(
+        p.attempt(_int, d["period"], 0, *path, "period"),
+        p.attempt(v.category_name, d["category"], *path, "category"),
+        p.attempt(money.check_amount, d["amount"], currency or "USD", *path, "amount"),
+    )
+    p.check()
+    return amount
+
+
+def _text_or_null(value: Any, *path: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise validation("must be a string or null", *path)
+    return value
+
+
+def _read_revision(raw: Any, budget_id: str, *path: str) -> BudgetRevision:
+    d = _object(raw, REVISION_KEYS, *path)
+    p = v.Problems()
+    changes = []
+    for i, c in enumerate(p.attempt(_list, d["changes"], *path, "changes") or []):
+        c = p.attempt(_object, c, CHANGE_KEYS, *path, "changes", str(i))
+        if c is None:
+            continue
+        field = p.attempt(_text_or_null, c["field"], *path, "changes", str(i), "field")
+        if not field:
+            p.add(validation("must be a field path", *path, "changes", str(i), "field"))
+        changes.append(
+            FieldChange(
+                field,
+                p.attempt(_text_or_null, c["before"], *path, "changes", str(i), "before"),
+                p.attempt(_text_or_null, c["after"], *path, "changes", str(i), "after"),
+            )
+        )
+    by = d["changed_by"]
+    effective = d["effective_period"]
+    revision = BudgetRevision(
+        budget_id=budget_id,
+        version=p.attempt(_int, d["version"], 1, *path, "version"),
+        changed_at=p.attempt(_timestamp_in, d["changed_at"], *path, "changed_at"),
+        changed_by=None if by is None else p.attempt(v.user_id, by, *path, "changed_by"),
+        effective_period=None if effective is None else p.attempt(_int, effective, 0, *path, "effective_period"),
+        changes=tuple(changes),
+    )
+    p.check()
+    return revision
+
+
+def _read_budget(
+    raw: Any, user_id: str, version: int, *path: str
+) -> tuple[Budget, list[Invitation], list[BudgetRevision]]:
+    keys = BUDGET_KEYS + (SHARING_KEYS if version >= 2 else ()) + (HISTORY_KEYS if version >= 3 else ())
+    d = _object(raw, keys, *path)
     p = v.Problems()
     currency = p.attempt(money.normalize_currency, d["currency"], *path, "currency")
-    entries = p.attempt(_list, d["categories"], *path, "categories") or []
-    entries = [p.attempt(_object, e, CATEGORY_KEYS, *path, "categories", str(i)) for i, e in enumerate(entries)]
-    limits = p.attempt(
-        v.category_limits, [(e["name"], e["amount"]) for e in entries if e], currency or "USD", *path, "categories"
-    )
-    since = [p.attempt(_int, e["since_period"], 0, *path, "categories", str(i), "since_period") for i, e in enumerate(entries) if e]
+    limits = _read_limits(d["categories"], currency, p, *path, "categories")
+    raw_plans = p.attempt(_list, d.get("earlier_plans", []), *path, "earlier_plans") or []
+    earlier = [p.attempt(_read_plan, e, currency, *path, "earlier_plans", str(i)) for i, e in enumerate(raw_plans)]
+    limits_from = p.attempt(_int, d.get("categories_from", 0), 0, *path, "categories_from")
+    starts = [e.from_period for e in earlier if e] + [limits_from]
+    if None not in starts and starts != sorted(set(starts)):
+        p.add(validation("plans must start in increasing periods, before categories_from", *path, "earlier_plans"))
+    raw_amounts = p.attempt(_list, d.get("period_amounts", []), *path, "period_amounts") or []
+    overrides = [
+        p.attempt(_read_period_amount, a, currency, *path, "period_amounts", str(i)) for i, a in enumerate(raw_amounts)
+    ]
+    zone = p.attempt(time_zone, d.get("time_zone", "UTC"), *path, "time_zone")
     start = p.attempt(v.start_date, d["start_date"], *path, "start_date")
     period = p.attempt(v.budget_period, d["period"], *path, "period")
     budget = Budget(
@@ -309,7 +432,11 @@ def _read_budget(raw: Any, user_id: str, version: int, *path: str) -> tuple[Budg
         type=p.attempt(v.budget_type, d["type"], *path, "type"),
         period=period,
         currency=currency,
-        limits=tuple(CategoryLimit(n, a, s) for (n, a), s in zip(limits or [], since)),
+        limits=limits,
+        limits_from=limits_from or 0,
+        earlier=tuple(e for e in earlier if e),
+        overrides=tuple(o for o in overrides if o),
+        time_zone=zone or "UTC",
         start_date=start,
         end_date=end_date(anchor_of(start), period) if start and period else None,
         rollover_mode=p.attempt(v.rollover_mode, d["rollover_mode"], *path, "rollover_mode"),
@@ -328,8 +455,10 @@ def _read_budget(raw: Any, user_id: str, version: int, *path: str) -> tuple[Budg
     invitations = [
         p.attempt(_read_invitation, i, budget, *path, "invitations", str(n)) for n, i in enumerate(raw_invitations)
     ]
+    raw_history = p.attempt(_list, d.get("history", []), *path, "history") or []
+    revisions = [p.attempt(_read_revision, r, budget.id, *path, "history", str(n)) for n, r in enumerate(raw_history)]
     p.check()
-    return budget, invitations
+    return budget, invitations, revisions
 
 
 def _read_template(raw: Any, user_id: str, *path: str) -> Template:
@@ -350,8 +479,8 @@ def _read_template(raw: Any, user_id: str, *path: str) -> Template:
     return template
 
 
-def _read_transaction(raw: Any, user_id: str, now: datetime, *path: str) -> Transaction:
-    d = _object(raw, TRANSACTION_KEYS, *path)
+def _read_transaction(raw: Any, user_id: str, now: datetime, version: int, *path: str) -> Transaction:
+    d = _object(raw, TRANSACTION_KEYS_V3 if version >= 3 else TRANSACTION_KEYS, *path)
     p = v.Problems()
     if not isinstance(d["description"], str):
         p.add(validation("must be a string", *path, "description"))
@@ -363,6 +492,7 @@ def _read_transaction(raw: Any, user_id: str, now: datetime, *path: str) -> Tran
         occurred_at=p.attempt(_calendar_time, d["occurred_at"], *path, "occurred_at"),
         description=d["description"] if isinstance(d["description"], str) else None,
         external_id=d["external_id"],
+        occurred_on=d.get("occurred_on"),
     )
     built = p.attempt(build, TRUSTED, given, now, *path)
     transaction_id = p.attempt(_id, d["id"], *path, "id")
@@ -408,7 +538,8 @@ def _unique(read: list[tuple[int, Any]], key: Callable[[Any], str], what: str, s
 def from_document(document: Any, now: datetime) -> Backup:
     """The backup a document holds; every problem at once (``ValidationFailed``)."""
     sections = ("format", "version", "user_id", "budgets", "templates", "transactions")
-    top = _object(document, sections + (("alert_acknowledgements", "webhooks") if _version_of(document) == 2 else ()))
+    later = ("alert_acknowledgements", "webhooks") if _version_of(document) in (2, 3) else ()
+    top = _object(document, sections + later)
     if top["format"] != FORMAT:
         raise validation(f"not a budgetql backup (format {top['format']!r}, expected {FORMAT!r})", "format")
     if top["version"] not in READS or isinstance(top["version"], bool):
@@ -428,8 +559,9 @@ def from_document(document: Any, now: datetime) -> Backup:
     with_invitations = section(
         "budgets", "budget id", lambda b: b[0].id, lambda raw, *path: _read_budget(raw, user_id, version, *path)
     )
-    budgets = tuple(b for b, _ in with_invitations)
-    invitations = tuple(i for _, found in with_invitations for i in found)
+    budgets = tuple(b for b, _, _ in with_invitations)
+    invitations = tuple(i for _, found, _ in with_invitations for i in found)
+    revisions = tuple(r for _, _, found in with_invitations for r in found)
     seen: set[str] = set()
     for i in invitations:
         if i.id in seen:
@@ -439,7 +571,7 @@ def from_document(document: Any, now: datetime) -> Backup:
         "templates", "template key", lambda t: t.key, lambda raw, *path: _read_template(raw, user_id, *path)
     )
     transactions = section(
-        "transactions", "transaction id", lambda t: t.id, lambda raw, *path: _read_transaction(raw, user_id, now, *path)
+        "transactions", "transaction id", lambda t: t.id, lambda raw, *path: _read_transaction(raw, user_id, now, version, *path)
     )
     ids = {b.id for b in budgets}
     raw_acks = p.attempt(_list, top.get("alert_acknowledgements", []), "alert_acknowledgements") or []
@@ -456,7 +588,7 @@ def from_document(document: Any, now: datetime) -> Backup:
         if w is not None
     )
     p.check()
-    return Backup(user_id, budgets, templates, transactions, invitations, acknowledgements, webhooks)
+    return Backup(user_id, budgets, templates, transactions, invitations, acknowledgements, webhooks, revisions)
 
 
 def _read_webhook(raw: Any, user_id: str, *path: str) -> Webhook:

@@ -59,6 +59,7 @@ class BackupService:
             sent = await uow.invitations.for_budgets([b.id for b in budgets], None, utcnow(), None)
             acknowledged = await uow.alerts.acknowledged_of_budgets([b.id for b in budgets])
             webhooks = await uow.webhooks.list_for_user(user)
+            revisions = [r for b in reversed(budgets) for r in await uow.budgets.all_revisions(b.id)]
         invitations = sorted((i for found in sent.values() for i in found), key=lambda i: (i.created_at, i.id))
         acknowledgements = tuple(
             Acknowledgement(a.budget_id, a.period_start, a.category, a.alert_type, a.acknowledged_at)
@@ -77,6 +78,7 @@ class BackupService:
             user, tuple(reversed(budgets)), tuple(own), tuple(reversed(transactions)), tuple(invitations),
             acknowledgements,
             tuple(webhooks),
+            tuple(revisions),
         )
 
     async def _own_budgets(self, user: str) -> list:
@@ -96,6 +98,8 @@ class BackupService:
             for budget in backup.budgets:
                 if budget.id not in present:
                     await uow.budgets.add(budget)  # with its members, as accepted when they did
+                    for revision in (r for r in backup.revisions if r.budget_id == budget.id):
+                        await uow.budgets.add_revision(revision)
             stored = await uow.invitations.stored_ids([i.id for i in backup.invitations])
             for invitation in backup.invitations:
                 if invitation.budget_id not in present and invitation.id not in stored:

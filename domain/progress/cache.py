@@ -15,7 +15,7 @@ spending, which a rollback could undo.
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import date, datetime
+from datetime import date
 from typing import Hashable, Mapping
 
 from domain.models import Budget
@@ -56,8 +56,3 @@ class ProgressCache:
 
     def __len__(self) -> int:
         return len(self._entries)
-
-
-def seen_on(as_of: datetime | None, now: datetime) -> date:
-    """The day figures are seen from: what days elapsed and the forecast depend on."""
-    return (as_of if as_of is not None else now).date()

@@ -41,6 +41,7 @@ class CategoryProgress(NamedTuple):
     much to build."""
 
     category_name: str
+    limit_amount: Decimal  # the category's own amount this period, before rollover
     budgeted_amount: Decimal
     rollover_amount: Decimal
     spent_amount: Decimal
@@ -122,7 +123,7 @@ def first_period_needed(budget: Budget, k: int) -> int:
     """The earliest period whose spending the figures of period ``k`` depend on."""
     if budget.rollover_mode is RolloverMode.NONE:
         return k
-    earliest = min((max(c.since_period, 0) for c in budget.limits), default=k)
+    earliest = min((max(c.since_period, 0) for c in budget.plan_at(k)), default=k)
     return min(earliest, k)
 
 
@@ -135,19 +136,31 @@ def carried_in(budget: Budget, k: int, sums: PeriodSums) -> dict[str, Decimal]:
     UNUSED: each period passes on max(0, available − spent), so overspending is
     forgiven and the next amount never drops below the limit. FULL: it passes on
     available − spent, overspending included (a deduction next period). A category
-    starts carrying from the period it was added in (``since_period``).
+    starts carrying from the period it was added in (``since_period``), and each
+    period of the chain adds its own amount (its plan's, or its period-only amount).
     """
     zero = Decimal(0)
+    limits = budget.plan_at(k)
     if budget.rollover_mode is RolloverMode.NONE:
-        return {c.key: zero for c in budget.limits}
+        return {c.key: zero for c in limits}
     full = budget.rollover_mode is RolloverMode.FULL
-    first = min((max(c.since_period, 0) for c in budget.limits), default=k)
+    first = min((max(c.since_period, 0) for c in limits), default=k)
     spent_in = [sums.get(j, _NOTHING) for j in range(first, k)]  # period first + i
     carry: dict[str, Decimal] = {}
-    for c in budget.limits:
+    if not budget.has_history:  # one amount for every period: the hot path
+        for c in limits:
+            amount = zero
+            for spent in spent_in[max(c.since_period, 0) - first :]:
+                left = c.amount + amount - spent.get(c.key, zero)
+                amount = left if full or left > zero else zero
+            carry[c.key] = amount
+        return carry
+    for c in limits:
         amount = zero
-        for spent in spent_in[max(c.since_period, 0) - first :]:
-            left = c.amount + amount - spent.get(c.key, zero)
+        start = max(c.since_period, 0)
+        for j, spent in enumerate(spent_in[start - first :], start=start):
+            own = budget.amount_at(c.key, j)
+            left = (own if own is not None else zero) + amount - spent.get(c.key, zero)
             amount = left if full or left > zero else zero
         carry[c.key] = amount
     return carry
@@ -161,19 +174,21 @@ def compute(
     now: datetime,
     unconverted_count: int = 0,
 ) -> BudgetProgress:
-    """The figures of period ``k`` of ``budget`` as seen at ``now`` (naive UTC)."""
+    """The figures of period ``k`` of ``budget`` as seen at ``now`` (naive wall-clock
+    time in the budget's time zone)."""
     w = periods.window(periods.anchor_of(budget.start_date), budget.period, k)
     q = money.quantum(budget.currency)
     elapsed = days_elapsed(w, now)
     carry = carried_in(budget, k, sums)
     spent_now = sums.get(k, {})
     categories = []
-    for c in budget.limits:
+    for c in budget.limits_at(k):
         spent = spent_now.get(c.key, Decimal(0)).quantize(q)
         budgeted = (c.amount + carry[c.key]).quantize(q)
         categories.append(
             CategoryProgress(
                 category_name=c.name,
+                limit_amount=c.amount.quantize(q),
                 budgeted_amount=budgeted,
                 rollover_amount=carry[c.key].quantize(q),
                 spent_amount=spent,

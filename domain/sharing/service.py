@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Callable
 
 from domain.alerts import raising as alerting
+from domain.budgets import history
 from domain import validation as v
 from domain.access import Actor, can_admin, owns, require_budget, require_user
 from domain.errors import not_found, validation
@@ -70,7 +71,11 @@ class SharingService:
             if invitee == budget.user_id:
                 raise validation(f"{invitee} owns budget {budget_id}: it cannot be shared with its owner", "userId")
             if budget.member(invitee) is not None:
-                return Shared(await uow.budgets.set_role(budget_id, invitee, kind), None)
+                if budget.member(invitee).role is kind:
+                    return Shared(budget, None)
+                changed = await uow.budgets.set_role(budget_id, invitee, kind)
+                await history.record(uow, budget, changed, actor, now)
+                return Shared(changed, None)
             pending = await uow.invitations.open_for(budget_id, invitee, now)
             if pending is not None:
                 if pending.role is not kind:
@@ -119,7 +124,7 @@ class SharingService:
                 actor, budget_id, await uow.budgets.get(budget_id, for_update=True), can_admin, "budgetId"
             )
             if budget.member(member) is not None:
-                return await self._remove(uow, budget, member, now)
+                return await self._remove(uow, budget, member, now, actor)
             pending = await uow.invitations.open_for(budget_id, member, now)
             if pending is None:
                 raise not_found(f"Budget {budget_id} is not shared with {member}", "userId")
@@ -142,6 +147,7 @@ class SharingService:
             await uow.invitations.respond(invitation.id, InvitationStatus.ACCEPTED, now, share_history=share_history)
             member = BudgetMember(invitation.user_id, invitation.role, invitation.created_at, now, share_history)
             joined = await uow.budgets.add_member(budget.id, member)
+            await history.record(uow, budget, joined, actor, now)
             if joined.spender_ids != budget.spender_ids:
                 await alerting.after_budget_change(uow, joined, now)
             return Answered(await uow.invitations.get(invitation.id), joined)
@@ -166,7 +172,7 @@ class SharingService:
                 raise validation(f"{member} owns budget {budget_id}: an owner deletes it instead", "budgetId")
             if budget is None or budget.member(member) is None:
                 raise not_found(f"You are not a member of budget {budget_id}", "budgetId")
-            return await self._remove(uow, budget, member, now)
+            return await self._remove(uow, budget, member, now, actor)
 
     async def received(
         self, actor: Actor, user_id: str | None, status: InvitationStatus | str | None = None, first: int = 50
@@ -206,8 +212,11 @@ class SharingService:
             raise _missing(invitation_id)
         return invitation
 
-    async def _remove(self, uow: UnitOfWork, budget: Budget, member: str, now: datetime) -> Budget:
+    async def _remove(
+        self, uow: UnitOfWork, budget: Budget, member: str, now: datetime, actor: Actor | None = None
+    ) -> Budget:
         left = await uow.budgets.remove_member(budget.id, member)
+        await history.record(uow, budget, left, actor, now)
         if left.spender_ids != budget.spender_ids:
             await alerting.after_budget_change(uow, left, now)
         return left

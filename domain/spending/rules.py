@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +11,7 @@ from domain import money
 from domain import validation as v
 from domain.access import Actor, require_user
 from domain.errors import validation
-from domain.models import Transaction, new_id
+from domain.models import Transaction, new_id, parse_iso
 from domain.validation import Problems
 
 DESCRIPTION_MAX = 1000
@@ -28,6 +28,54 @@ class TransactionInput:
     occurred_at: datetime | str | None = None
     description: str | None = None
     external_id: str | None = None
+    occurred_on: date | str | None = None
+
+
+def occurrence(at: Any, on: Any, now: datetime, *path: str) -> tuple[datetime, date]:
+    """(the moment, naive UTC; the calendar day it counts on) of a transaction.
+
+    ``occurredAt`` with an offset counts on its wall-clock date in that offset
+    (``2025-11-30T21:00:00-05:00`` is November 30); without one, or with ``Z``, it is
+    taken as given. ``occurredOn`` (a bank export's date) is the day; alone, its
+    moment is that day's midnight. Neither: now, on today's date in UTC.
+    """
+    p = Problems()
+    moment = day = None
+    if at is not None:
+        local = at
+        if isinstance(at, str):
+            try:
+                local = parse_iso(at.strip())
+            except ValueError:
+                local = None
+        moment = p.attempt(naive_utc, at, *path, "occurredAt")
+        if moment is not None and isinstance(local, datetime):
+            day = local.date()
+    if on is not None:
+        day = p.attempt(calendar_day, on, *path, "occurredOn")
+        if moment is None and day is not None and at is None:
+            moment = datetime(day.year, day.month, day.day)
+    p.check()
+    if moment is None:
+        moment = naive_utc(now)
+        day = moment.date()
+    return moment, day or moment.date()
+
+
+def calendar_day(value: Any, *field: str) -> date:
+    """A calendar date (``2025-11-30``) in the years 1900–2999."""
+    if isinstance(value, datetime):
+        raise validation("occurredOn is a date without a time (2025-11-30)", *field)
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise validation(f"occurredOn {value!r} is not an ISO 8601 date (2025-11-30)", *field) from None
+    if not isinstance(value, date):
+        raise validation("occurredOn must be a date (2025-11-30)", *field)
+    if not (v.YEAR_MIN <= value.year <= v.YEAR_MAX):
+        raise validation(f"occurredOn must be between the years {v.YEAR_MIN} and {v.YEAR_MAX}", *field)
+    return value
 
 
 def naive_utc(value: datetime | str, *field: str) -> datetime:
@@ -57,7 +105,7 @@ def build(actor: Actor, data: TransactionInput, now: datetime, *path: str) -> Tr
         allow_negative=True,
         allow_zero=False,
     )
-    occurred = p.attempt(naive_utc, data.occurred_at or now, *path, "occurredAt")
+    when = p.attempt(occurrence, data.occurred_at, data.occurred_on, now, *path)
     description = p.attempt(
         v.text, data.description or "", *path, "description", label="Description", multiline=True
     )
@@ -81,10 +129,11 @@ def build(actor: Actor, data: TransactionInput, now: datetime, *path: str) -> Tr
         category=category,
         amount=amount,
         currency=currency,
-        occurred_at=occurred,
+        occurred_at=when[0],
         description=description,
         external_id=external or None,
         created_at=now,
+        occurred_on=when[1],
     )
 
 

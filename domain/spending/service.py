@@ -15,7 +15,7 @@ from domain.access import Actor, owns, require_user
 from domain.errors import not_found, validation
 from domain.models import Budget, Transaction, category_key, naive, utcnow
 from domain.ports import Page, UnitOfWorkFactory
-from domain.progress.batch import ProgressKey, progress_in
+from domain.progress.batch import ProgressKey, progress_in, seen_from
 from domain.progress.rules import BudgetProgress
 from domain.paging import page_size
 
@@ -99,10 +99,13 @@ class SpendingService:
 
     # -- progress ------------------------------------------------------------------
     def period_at(self, budget: Budget, at: datetime | None) -> int:
-        """The index of the period containing ``at`` (default now); ``at`` must be in the
-        years 1900–2999."""
-        moment = v.moment(at, "at", label="at") if at is not None else self.now()
-        return periods.index_at(periods.anchor_of(budget.start_date), budget.period, moment)
+        """The index of the period containing ``at`` (default now) on the budget's wall
+        clock (an aware ``at`` is converted to its time zone, a naive one is read as its
+        wall-clock time); ``at`` must be in the years 1900–2999."""
+        if at is not None:
+            v.moment(at, "at", label="at")
+        local = seen_from(budget, at, self.clock())
+        return periods.index_at(periods.anchor_of(budget.start_date), budget.period, local)
 
     def period_of(self, budget: Budget, at: datetime | None = None, period: int | None = None) -> int:
         """Period index ``period`` if given (VALIDATION unless it starts in the years
@@ -114,11 +117,11 @@ class SpendingService:
     async def progress_many(self, keys: Sequence[ProgressKey]) -> list[BudgetProgress]:
         """Figures of each (budget, period, as of), from the process's cache where their
         inputs are unchanged (see :mod:`domain.progress_cache`), the others from one read."""
-        now = self.now()
+        now = self.clock()
         async with self.uow() as uow:
             versions = await uow.spending.versions(sorted({u for b, _, _ in keys for u in b.spender_ids}))
             cache_keys = [
-                progress_cache.key_of(b, k, progress_cache.seen_on(naive(at) if at else None, now), versions)
+                progress_cache.key_of(b, k, seen_from(b, at, now).date(), versions)
                 for b, k, at in keys
             ]
             found = [self.cache.get(ck) for ck in cache_keys]

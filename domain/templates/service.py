@@ -18,6 +18,7 @@ from domain.templates.builtin import BUILTINS
 from domain.errors import BudgetError, conflict, not_found, validation
 from domain.models import Budget, BudgetPeriod, BudgetType
 from domain.budgets.service import BudgetService
+from domain.time_zones import UTC, time_zone as check_time_zone, wall_clock
 from domain.templates.model import Template, allocate_template, check_income
 
 
@@ -78,6 +79,7 @@ class TemplateService:
         period: BudgetPeriod | str | None = None,
         rollover_enabled: bool | None = None,
         currency: str | None = None,
+        time_zone: str | None = None,
     ) -> Budget:
         """Create a budget whose categories are the template's allocation of ``total_income``.
 
@@ -94,10 +96,11 @@ class TemplateService:
         per = p.attempt(v.budget_period, period, "period") if period is not None else None
         name = p.attempt(v.budget_name, budget_name, "budgetName") if budget_name is not None else None
         start = p.attempt(v.start_date, start_date, "startDate") if start_date is not None else None
+        tz = p.attempt(check_time_zone, time_zone, "timeZone") if time_zone is not None else UTC
         p.check()
         template, cur, income = planned
         per = per or template.period
-        start = start or periods.calendar_start(per, self.clock())
+        start = start or periods.calendar_start(per, wall_clock(self.clock(), tz))
         return await self.budgets.create_budget(
             actor,
             user_id=user,
@@ -108,6 +111,7 @@ class TemplateService:
             start_date=start,
             rollover_enabled=rollover_enabled,
             currency=cur,
+            time_zone=tz,
         )
 
     async def create_template(

@@ -32,9 +32,9 @@ from starlette.routing import Route
 from domain.access import Actor
 from domain import validation as v
 from domain.errors import BudgetError, ErrorCode, ValidationFailed, validation
-from domain.models import Budget
+from domain.models import Budget, utcnow
 from domain.progress.rules import BudgetProgress
-from domain.budgets.service import BudgetService
+from domain.budgets.service import BudgetService, current_period
 from domain.templates.model import describe
 
 from graph.api.core.errors import log_unexpected
@@ -117,10 +117,13 @@ def budget_json(b: Budget) -> dict[str, Any]:
         "name": b.name,
         "type": b.type.value,
         "period": b.period.value,
-        "categories": b.categories,
+        "categories": {c.name: c.amount for c in b.limits_at(current_period(b, utcnow()))}
+        if b.has_history
+        else b.categories,
         "start_date": b.start_date,
         "end_date": b.end_date,
         "rollover_enabled": b.rollover_enabled,
+        "time_zone": b.time_zone,
         "created_at": b.created_at,
         "updated_at": b.updated_at,
     }
@@ -139,6 +142,7 @@ CREATE_FIELDS = {
     "categories": AMOUNTS,
     "start_date": STRING,
     "rollover_enabled": BOOLEAN,
+    "time_zone": STRING,
 }
 CREATE_REQUIRED = ("name", "type", "period", "categories")  # and user_id with authentication off
 UPDATE_FIELDS = {k: v for k, v in CREATE_FIELDS.items() if k != "user_id"}
@@ -149,6 +153,7 @@ FROM_TEMPLATE_FIELDS = {
     "total_income": NUMBER,
     "budget_name": STRING,
     "start_date": STRING,
+    "time_zone": STRING,
 }
 FROM_TEMPLATE_REQUIRED = ("template_name", "total_income")  # and user_id with authentication off
 
@@ -282,6 +287,7 @@ async def create_from_template(request: Request, budgets: BudgetService, actor: 
             total_income=body["total_income"],
             budget_name=body.get("budget_name"),
             start_date=body.get("start_date"),
+            time_zone=body.get("time_zone"),
         )
     except BudgetError as exc:
         if exc.code is not ErrorCode.NOT_FOUND:

@@ -169,6 +169,7 @@ class GuardedCategoryProgress(CategoryProgress):
 def _figures(n: int) -> CategoryFigures:
     return CategoryFigures(
         category_name=f"c{n}",
+        limit_amount=Decimal("100.00"),
         budgeted_amount=Decimal("100.00"),
         rollover_amount=Decimal("0.00"),
         spent_amount=Decimal(n),

@@ -158,12 +158,16 @@ async def test_progress_by_period_index_and_root_query(gql, user_id):
     assert missing["budgetProgress"] is None
 
 
-async def test_aware_times_are_converted_to_utc(gql, user_id):
+async def test_aware_times_count_on_their_own_wall_clock_date(gql, user_id):
     b = await create_budget(gql, user_id)
-    # 23:30 on Oct 31 in New York is Nov 1 03:30 UTC: in November.
+    # 23:30 on Oct 31 in New York is Nov 1 03:30 UTC: stored as that moment, but it
+    # happened on October 31, so it counts in October, not in November.
     t = await record(gql, user_id, "Groceries", "5.00", "2025-10-31T23:30:00-04:00")
     assert t["occurredAt"] == "2025-11-01T03:30:00"
-    assert (await progress(gql, b["id"], at=MID_NOVEMBER))["totalSpent"] == "5.00"
+    assert (await progress(gql, b["id"], at=MID_NOVEMBER))["totalSpent"] == "0.00"
+    # 20:30 on Nov 1 in Los Angeles is Nov 2 UTC: still counted on Nov 1, in November.
+    await record(gql, user_id, "Groceries", "7.00", "2025-11-30T20:30:00-08:00")
+    assert (await progress(gql, b["id"], at=MID_NOVEMBER))["totalSpent"] == "7.00"
 
 
 async def test_rollover_unused_across_three_months(gql, user_id):

@@ -38,9 +38,10 @@ async def test_a_reload_reads_no_spending_and_a_write_is_seen_at_once(app, gql, 
     # Deleting counts as a write too; so does an edit of the budget.
     budget_id = after["budgets"]["nodes"][0]["id"]
     await gql("mutation($id: ID!, $i: UpdateBudgetInput!) { updateBudget(id: $id, input: $i) { errors { code } } }",
-              {"id": budget_id, "i": {"categories": [{"name": "Groceries", "amount": "700.00"}]}})
+              {"id": budget_id, "i": {"categories": [{"name": "Groceries", "amount": "700.00"}], "effectivePeriod": 0}})
     edited = await gql(PAGE, {"u": user_id})
-    assert edited["budgets"]["nodes"][0]["progress"]["categories"][0]["budgetedAmount"] != "1799.34"  # the edit is seen (what it does to past periods is not this test's)
+    # A correction from period 0 on: September, October and November at 700 each.
+    assert edited["budgets"]["nodes"][0]["progress"]["categories"][0]["budgetedAmount"] == "2099.34"
 
 
 def test_a_write_on_one_process_is_seen_at_once_on_another(postgres_url, user_id):

@@ -27,6 +27,7 @@ SPEC_CREATE = {
 SPEC_CREATED = {
     **SPEC_CREATE,
     "end_date": "2025-11-30T23:59:59",
+    "time_zone": "UTC",
 }
 # "PATCH /budgets/{budget_id}": request body and response.
 SPEC_PATCH = {
@@ -38,6 +39,7 @@ SPEC_PATCHED = {**SPEC_CREATED, **SPEC_PATCH}
 SPEC_KEYS = {
     "id", "user_id", "name", "type", "period", "categories", "start_date", "end_date",
     "rollover_enabled", "created_at", "updated_at",
+    "time_zone",  # budgetql's one addition: the calendar its days are counted on
 }
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 

@@ -46,6 +46,7 @@ SPEC_FROM_TEMPLATE_CREATED = {
     "start_date": "2025-11-01T00:00:00",
     "end_date": "2025-11-30T23:59:59",
     "rollover_enabled": False,
+    "time_zone": "UTC",
 }
 
 

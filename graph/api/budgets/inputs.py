@@ -44,6 +44,9 @@ class CreateBudgetInput:
     )
     currency: str = "USD"
     thresholds: AlertThresholdsInput | None = None
+    time_zone: str = strawberry.field(
+        default="UTC", description="An IANA time zone name (America/New_York): the calendar its days are counted on."
+    )
 
 
 @strawberry.input(description="Every field is optional; at least one must be given.")
@@ -59,6 +62,20 @@ class UpdateBudgetInput:
         default=None, description="Only while no spending is counted in the budget (VALIDATION after that)."
     )
     thresholds: AlertThresholdsInput | None = None
+    time_zone: str | None = strawberry.field(default=None, description="An IANA time zone name.")
+    effective_period: int | None = strawberry.field(
+        default=None,
+        description="The period index a change of categories applies from; earlier periods keep their amounts. "
+        "Default: the current period. An earlier period is a correction: figures from it on are recomputed.",
+    )
+
+
+@strawberry.input(description="One category's amount for one period only.")
+class SetPeriodAmountInput:
+    budget_id: strawberry.ID
+    period: int = strawberry.field(description="The period index (0 is the one starting at startDate).")
+    category: str
+    amount: Decimal | None = strawberry.field(description="Null removes it: back to the plan's amount.")
 
 
 def limits_of(items: list[CategoryLimitInput] | None) -> list[tuple[str, Decimal]] | None:

@@ -7,7 +7,13 @@ import strawberry
 
 from graph.api.context import Info
 from graph.api.core.errors import input_errors, user_errors
-from graph.api.budgets.inputs import CreateBudgetInput, UpdateBudgetInput, limits_of, thresholds_of
+from graph.api.budgets.inputs import (
+    CreateBudgetInput,
+    SetPeriodAmountInput,
+    UpdateBudgetInput,
+    limits_of,
+    thresholds_of,
+)
 from graph.api.budgets.types import Budget
 from graph.api.budgets.types import BudgetPayload
 from graph.api.budgets.types import DeleteBudgetPayload
@@ -32,6 +38,7 @@ class BudgetMutations:
                 rollover_mode=input.rollover_mode,
                 currency=input.currency,
                 thresholds=thresholds_of(input.thresholds),
+                time_zone=input.time_zone,
             ),
             lambda budget: BudgetPayload(budget=Budget.from_domain(budget)),
             input_errors,
@@ -54,11 +61,30 @@ class BudgetMutations:
             "rollover_mode": input.rollover_mode,
             "currency": input.currency,
             "thresholds": thresholds_of(input.thresholds),
+            "time_zone": input.time_zone,
+            "effective_period": input.effective_period,
         }
         return await payload(
             BudgetPayload,
             lambda: info.context.budgets.update_budget(
                 info.context.actor, str(id), updates, expected_version=expected_version
+            ),
+            lambda budget: BudgetPayload(budget=Budget.from_domain(budget)),
+            input_errors,
+        )
+
+    @strawberry.mutation(
+        description="Set one category's amount for one period only (assigning money); amount null removes it. "
+        "Its owner and EDITOR members."
+    )
+    async def set_period_amount(
+        self, info: Info, input: SetPeriodAmountInput, expected_version: int | None = None
+    ) -> BudgetPayload:
+        return await payload(
+            BudgetPayload,
+            lambda: info.context.budgets.set_period_amount(
+                info.context.actor, str(input.budget_id), input.period, input.category, input.amount,
+                expected_version=expected_version,
             ),
             lambda budget: BudgetPayload(budget=Budget.from_domain(budget)),
             input_errors,

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import strawberry
-from domain.sharing.rules import Invitation
-from graph.api.core.errors import UserError
-from graph.api.core.enums import InvitationStatusEnum, MemberRoleEnum
 from datetime import datetime
-from domain.models import utcnow
-
-
-from graph.api.core.pagination import Connection
-
-
-from graph.api.context import Info
-
-
 from decimal import Decimal
 
+import strawberry
 
-from domain import models
-
+from domain import models, money
+from domain.budgets.service import current_period
+from domain.models import utcnow
+from domain.sharing.rules import Invitation
+from graph.api.budgets.dataloaders import invitation_loader, progress_loader
+from graph.api.context import Info
+from graph.api.core.enums import BudgetPeriodEnum, BudgetTypeEnum, InvitationStatusEnum, MemberRoleEnum, RolloverModeEnum
+from graph.api.core.errors import UserError
+from graph.api.core.pagination import Connection
 from graph.api.progress.types import BudgetProgress
-from graph.api.core.enums import BudgetPeriodEnum, BudgetTypeEnum, RolloverModeEnum
-from graph.api.budgets.dataloaders import invitation_loader
-from graph.api.budgets.dataloaders import progress_loader
 
 
 @strawberry.type(description="A spending limit for one category.")
@@ -53,9 +45,60 @@ class BudgetMember:
     )
 
 
-def _categories(root: "Budget") -> list[CategoryLimit]:
+def _in_force(root: "Budget", info: Info) -> tuple[models.CategoryLimit, ...]:
+    b = root.domain
+    if not b.has_history:
+        return b.limits
+    return b.limits_at(current_period(b, info.context.budgets.clock()))
+
+
+def _categories(root: "Budget", info: Info) -> list[CategoryLimit]:
     # Built when asked for: a page of budgets with progress never pays for it.
-    return [CategoryLimit(name=c.name, amount=c.amount) for c in root.domain.limits]
+    return [CategoryLimit(name=c.name, amount=c.amount) for c in _in_force(root, info)]
+
+
+def _total_budgeted(root: "Budget", info: Info) -> Decimal:
+    return money.total(c.amount for c in _in_force(root, info))
+
+
+@strawberry.type(description="One field of a budget before and after a change (text; null: not set).")
+class FieldChange:
+    field: str = strawberry.field(
+        description="`name`, `thresholds.warning`, `categories.Groceries.amount` (from the revision's "
+        "effectivePeriod on), `periods.3.categories.Groceries.amount` (that period only), `members.bob.role`, …"
+    )
+    before: str | None
+    after: str | None
+
+
+@strawberry.type(description="One recorded change of a budget, its creation included.")
+class BudgetRevision:
+    version: int = strawberry.field(
+        description="The budget's version after the change (sharing changes are recorded but are not edits: "
+        "they leave the version, and so editors' expectedVersion, as it was)."
+    )
+    changed_at: datetime
+    changed_by: str | None = strawberry.field(description="Who made it (null: the trusted local caller or a restore).")
+    effective_period: int | None = strawberry.field(
+        description="The period a change of categories or amounts applies from (or the one period of a "
+        "period-only amount); null for other changes."
+    )
+    changes: list[FieldChange]
+
+    @classmethod
+    def from_domain(cls, r: models.BudgetRevision) -> "BudgetRevision":
+        return cls(
+            version=r.version,
+            changed_at=r.changed_at,
+            changed_by=r.changed_by,
+            effective_period=r.effective_period,
+            changes=[FieldChange(field=c.field, before=c.before, after=c.after) for c in r.changes],
+        )
+
+
+@strawberry.type(description="A budget's change log, newest first.")
+class BudgetRevisionConnection(Connection[BudgetRevision]):
+    pass
 
 
 @strawberry.type(description="A budget: a limit per category, repeating every period from its start date.")
@@ -66,8 +109,16 @@ class Budget:
     type: BudgetTypeEnum
     period: BudgetPeriodEnum
     currency: str
-    categories: list[CategoryLimit] = strawberry.field(resolver=_categories, description="In the order they were given.")
-    total_budgeted: Decimal
+    categories: list[CategoryLimit] = strawberry.field(
+        resolver=_categories,
+        description="The amounts in force now (the current period's, on the budget's wall clock), in the order "
+        "they were given. See categoriesAt for any other period.",
+    )
+    total_budgeted: Decimal = strawberry.field(resolver=_total_budgeted, description="The sum of categories.")
+    time_zone: str = strawberry.field(
+        description="The IANA time zone its days are counted in: periods start at local midnight, and now is "
+        "the wall-clock time there."
+    )
     start_date: datetime = strawberry.field(description="Start of period 0 (midnight).")
     end_date: datetime = strawberry.field(description="The last second of period 0.")
     rollover_enabled: bool
@@ -83,6 +134,19 @@ class Budget:
     )
 
     domain: strawberry.Private[models.Budget]
+
+    @strawberry.field(
+        description="The categories of period `period` with that period's own amounts (its plan's, or a "
+        "period-only amount set by setPeriodAmount)."
+    )
+    def categories_at(self, info: Info, period: int) -> list[CategoryLimit]:
+        k = info.context.spending.period_of(self.domain, None, period)
+        return [CategoryLimit(name=c.name, amount=c.amount) for c in self.domain.limits_at(k)]
+
+    @strawberry.field(description="Its change log, newest first: every change with its fields before and after.")
+    async def history(self, info: Info, first: int = 20, after: str | None = None) -> BudgetRevisionConnection:
+        page = await info.context.budgets.history(info.context.actor, self.domain, first, after)
+        return BudgetRevisionConnection.from_page(page, BudgetRevision.from_domain)
 
     @strawberry.field(description="Figures for the period containing `at` (default now), or for period index `period`.")
     async def progress(self, info: Info, at: datetime | None = None, period: int | None = None) -> BudgetProgress:
@@ -109,7 +173,7 @@ class Budget:
             type=b.type,
             period=b.period,
             currency=b.currency,
-            total_budgeted=b.total_budgeted,
+            time_zone=b.time_zone,
             start_date=b.start_date,
             end_date=b.end_date,
             rollover_enabled=b.rollover_enabled,

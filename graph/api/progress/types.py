@@ -28,6 +28,10 @@ class CategoryProgress:
     page of budgets makes no copy of each category's figures."""
 
     category_name: str
+    limit_amount: Decimal = strawberry.field(
+        description="The category's own amount in this period (a period-only amount, or the plan in force), "
+        "before rollover."
+    )
     budgeted_amount: Decimal = strawberry.field(description="The limit plus any rollover carried in.")
     rollover_amount: Decimal = strawberry.field(description="Carried in from earlier periods (negative under FULL rollover after overspending).")
     spent_amount: Decimal

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Mapping
 
@@ -41,7 +41,15 @@ class RecordTransactionInput:
     category: str
     amount: Decimal
     currency: str = "USD"
-    occurred_at: datetime | None = strawberry.field(default=None, description="Defaults to now.")
+    occurred_at: datetime | None = strawberry.field(
+        default=None,
+        description="When it happened (default now). With an offset it counts on its wall-clock date in that "
+        "offset (2025-11-30T21:00:00-05:00 is November 30); without one, or with Z, as given.",
+    )
+    occurred_on: date | None = strawberry.field(
+        default=None,
+        description="The calendar day it counts on (what bank exports give); wins over occurredAt's date.",
+    )
     description: str | None = None
     external_id: str | None = strawberry.field(
         default=None, description="Your id for it, unique per user: recording it again returns the stored one."
@@ -56,4 +64,5 @@ class RecordTransactionInput:
             occurred_at=self.occurred_at,
             description=self.description,
             external_id=self.external_id,
+            occurred_on=self.occurred_on,
         )

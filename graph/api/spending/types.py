@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 import strawberry
 from graph.api.core.errors import UserError
 
@@ -23,6 +23,7 @@ class Transaction:
     amount: Decimal
     currency: str
     occurred_at: datetime
+    occurred_on: date = strawberry.field(description="The calendar day it counts on in budgets.")
     description: str
     external_id: str | None
     created_at: datetime
@@ -36,6 +37,7 @@ class Transaction:
             amount=t.amount,
             currency=t.currency,
             occurred_at=t.occurred_at,
+            occurred_on=t.occurred_on,
             description=t.description,
             external_id=t.external_id,
             created_at=t.created_at,

@@ -28,6 +28,7 @@ class ApplyTemplateInput:
     period: BudgetPeriodEnum | None = strawberry.field(default=None, description="Defaults to the template's.")
     rollover_enabled: bool = False
     currency: str = "USD"
+    time_zone: str = strawberry.field(default="UTC", description="An IANA time zone name (America/New_York).")
 
 
 @strawberry.input(description="A category's share: a percent (all totalling exactly 100) or a weight, not both.")

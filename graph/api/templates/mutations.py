@@ -35,6 +35,7 @@ class TemplateMutations:
                 period=input.period,
                 rollover_enabled=input.rollover_enabled,
                 currency=input.currency,
+                time_zone=input.time_zone,
             ),
             lambda budget: BudgetPayload(budget=Budget.from_domain(budget)),
             input_errors,
