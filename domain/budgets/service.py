@@ -258,7 +258,9 @@ class BudgetService:
         """Set one category's amount for one period only (None: remove it, back to the
         plan's amount). The owner and EDITOR members."""
         async with self.uow(write=True) as uow:
-            current = require_budget(actor, budget_id, await uow.budgets.get(budget_id, for_update=True), can_edit)
+            current = require_budget(
+                actor, budget_id, await uow.budgets.get(budget_id, for_update=True), can_edit, "budgetId"
+            )
             self._check_version(current, expected_version)
             anchor = periods.anchor_of(current.start_date)
             p = v.Problems()

@@ -98,7 +98,7 @@ query($id: ID!, $at: DateTime, $period: Int) {{
 RECORD = """
 mutation($input: RecordTransactionInput!) {
   recordTransaction(input: $input) {
-    transaction { id userId category amount currency occurredAt description externalId createdAt }
+    transaction { id userId category amount currency occurredAt occurredOn description externalId createdAt }
     created
     errors { field code message }
   }
