@@ -44,6 +44,11 @@ async def _ok(gql, query: str, variables: dict, field: str) -> dict:
     return payload
 
 
+SET_PERIOD_AMOUNT = """
+mutation($i: SetPeriodAmountInput!) { setPeriodAmount(input: $i) { budget { id } errors { field code message } } }
+"""
+
+
 async def make_user_data(gql, user_id: str) -> None:
     """Budgets, templates and transactions using every field a backup must keep."""
     yen = (
@@ -73,7 +78,13 @@ async def make_user_data(gql, user_id: str) -> None:
         },
         "updateBudget",
     )
-    await _ok(gql, CREATE, {"input": budget_input(user_id)}, "createBudget")
+    home = (await _ok(gql, CREATE, {"input": budget_input(user_id)}, "createBudget"))["budget"]
+    # Its history: a time zone, a raise from period 1 on, a period-only amount.
+    await _ok(gql, UPDATE, {"id": home["id"], "input": {"timeZone": "America/New_York"}}, "updateBudget")
+    await _ok(gql, UPDATE, {"id": home["id"], "input": {"effectivePeriod": 1, "categories": [
+        {"name": "Groceries", "amount": "650.00"}, {"name": "Restaurants", "amount": "200.00"}]}}, "updateBudget")
+    await _ok(gql, SET_PERIOD_AMOUNT, {"i": {"budgetId": home["id"], "period": 2, "category": "Restaurants",
+                                             "amount": "250.00"}}, "setPeriodAmount")
     for key, categories in [
         ("family", [{"name": "Home", "group": "Needs", "percent": "60"}, {"name": "Fun", "percent": "40"}]),
         ("thirds", [{"name": "A", "weight": "1"}, {"name": "B", "weight": "1"}, {"name": "C", "weight": "1.5"}]),
@@ -91,6 +102,8 @@ async def make_user_data(gql, user_id: str) -> None:
         {"userId": user_id, "category": "Food", "amount": "1200", "currency": "JPY", "occurredAt": "2025-02-01T00:00:00"},
         {"userId": user_id, "category": "Fuel", "amount": "0.01", "occurredAt": "2024-12-31T23:59:59",
          "description": "Zoë's — «station»"},
+        {"userId": user_id, "category": "Groceries", "amount": "25.00", "occurredAt": "2025-11-30T21:00:00-05:00"},
+        {"userId": user_id, "category": "Groceries", "amount": "7.00", "occurredOn": "2025-11-29"},
     ]
     await _ok(gql, RECORD_MANY, {"inputs": inputs}, "recordTransactions")
 
@@ -129,14 +142,30 @@ async def test_export_then_import_into_an_empty_database_round_trips_exactly(
     assert [(t["key"], [c["weight"] for c in t["categories"]]) for t in document["templates"]] == [
         ("family", ["60", "40"]), ("thirds", ["1", "1", "1.5"]),
     ]
-    assert [t["amount"] for t in document["transactions"]] == ["0.01", "1200", "425.50", "-25.00", "180.25"]
+    assert [t["amount"] for t in document["transactions"]] == [
+        "0.01", "1200", "425.50", "-25.00", "180.25", "7.00", "25.00"
+    ]
     assert document["transactions"][4]["occurred_at"] == "2025-11-20T19:30:15.123456"
+    assert [(t["occurred_at"], t["occurred_on"]) for t in document["transactions"][5:]] == [
+        ("2025-11-29T00:00:00", "2025-11-29"), ("2025-12-01T02:00:00", "2025-11-30")
+    ]
+    home = document["budgets"][1]
+    assert (home["time_zone"], home["categories_from"]) == ("America/New_York", 1)
+    assert [(p["from_period"], [c["amount"] for c in p["categories"]]) for p in home["earlier_plans"]] == [
+        (0, ["600.00", "200.00"])
+    ]
+    assert home["period_amounts"] == [{"period": 2, "category": "Restaurants", "amount": "250.00"}]
+    assert [(r["version"], r["effective_period"], [c["field"] for c in r["changes"]]) for r in home["history"]][1:] == [
+        (2, None, ["timeZone"]),
+        (3, 1, ["categories.Groceries.amount"]),
+        (4, 2, ["periods.2.categories.Restaurants.amount"]),
+    ]
 
     assert await _import(capsys, empty_db_url, tmp_path / "backup.json") == [
         f"restored the backup of {user_id}",
         "budgets: 2 restored, 0 already present (skipped)",
         "templates: 2 restored, 0 already present (skipped)",
-        "transactions: 5 restored, 0 already present (skipped)",
+        "transactions: 7 restored, 0 already present (skipped)",
     ]
     again = await _export(capsys, empty_db_url, user_id, tmp_path / "again.json")
     assert again == first
@@ -147,7 +176,7 @@ async def test_export_then_import_into_an_empty_database_round_trips_exactly(
     assert [(c.category_name, c.spent_amount) for c in restored.categories] == [
         ("Groceries", original.categories[0].spent_amount), ("Restaurants", original.categories[1].spent_amount),
     ]
-    assert str(restored.total_spent) == "580.75"
+    assert str(restored.total_spent) == "612.75"  # 580.75 in the spec example, plus 7 on Nov 29 and 25 on Nov 30 (New York)
 
 
 async def test_import_skips_what_is_already_stored(capsys, db_url, gql, user_id, tmp_path):
@@ -156,7 +185,7 @@ async def test_import_skips_what_is_already_stored(capsys, db_url, gql, user_id,
     assert (await _import(capsys, db_url, tmp_path / "backup.json"))[1:] == [
         "budgets: 0 restored, 2 already present (skipped)",
         "templates: 0 restored, 2 already present (skipped)",
-        "transactions: 0 restored, 5 already present (skipped)",
+        "transactions: 0 restored, 7 already present (skipped)",
     ]
     # Deleted records come back, with their ids; nothing else is touched.
     document = json.loads(before)
@@ -169,7 +198,7 @@ async def test_import_skips_what_is_already_stored(capsys, db_url, gql, user_id,
     assert (await _import(capsys, db_url, tmp_path / "backup.json"))[1:] == [
         "budgets: 1 restored, 1 already present (skipped)",
         "templates: 1 restored, 1 already present (skipped)",
-        "transactions: 1 restored, 4 already present (skipped)",
+        "transactions: 1 restored, 6 already present (skipped)",
     ]
     after = json.loads(await _export(capsys, db_url, user_id, tmp_path / "after.json"))
     # The same records, field for field; those restored now are stored after the
