@@ -26,7 +26,10 @@ __all__ = [
     "CategoryLimit",
     "MemberRole",
     "RolloverMode",
+    "CategorizedBy",
+    "Split",
     "Transaction",
+    "TransactionKind",
     "category_key",
     "new_id",
     "utcnow",
@@ -283,13 +286,38 @@ def naive(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
 
 
+class TransactionKind(str, Enum):
+    EXPENSE = "expense"  # spending (a negative amount is a refund)
+    INCOME = "income"  # never counted as spending
+
+
+class CategorizedBy(str, Enum):
+    MANUAL = "manual"  # the caller gave the category (or the splits)
+    RULE = "rule"  # one of the user's category rules (``Transaction.rule_id``)
+    SOURCE_MAPPING = "source_mapping"  # the built-in mapping of the bank's category
+
+
+@dataclass(frozen=True)
+class Split:
+    """Part of a transaction counted in its own category."""
+
+    category: str
+    amount: Decimal
+    memo: str | None = None
+
+    @property
+    def key(self) -> str:
+        return category_key(self.category)
+
+
 @dataclass(frozen=True)
 class Transaction:
-    """Spending (positive) or a refund (negative) in one category."""
+    """Spending (positive) or a refund (negative) in one category, or split over several;
+    or income; or not categorized yet (counted nowhere)."""
 
     id: str
     user_id: str
-    category: str
+    category: str | None
     amount: Decimal
     currency: str
     occurred_at: datetime  # naive UTC: the moment
@@ -297,11 +325,29 @@ class Transaction:
     external_id: str | None
     created_at: datetime
     occurred_on: date | None = None  # the calendar day it counts on (None: occurred_at's)
+    kind: TransactionKind = TransactionKind.EXPENSE
+    splits: tuple[Split, ...] = ()  # when given, they sum to ``amount`` and ``category`` is None
+    source_category: str | None = None  # the bank's category (Plaid's FOOD_AND_DRINK_GROCERIES)
+    categorized_by: CategorizedBy | None = CategorizedBy.MANUAL  # None: uncategorized
+    rule_id: str | None = None  # the rule that categorized it
+    version: int = 1  # raised by every update
 
     def __post_init__(self) -> None:
         if self.occurred_on is None:
             object.__setattr__(self, "occurred_on", self.occurred_at.date())
 
     @property
-    def category_key(self) -> str:
-        return category_key(self.category)
+    def category_key(self) -> str | None:
+        return None if self.category is None else category_key(self.category)
+
+    @property
+    def parts(self) -> tuple[tuple[str, Decimal], ...]:
+        """What it counts as spending: (category key, amount) per category; nothing for
+        income or an uncategorized transaction."""
+        if self.kind is TransactionKind.INCOME:
+            return ()
+        if self.splits:
+            return tuple((s.key, s.amount) for s in self.splits)
+        if self.category is None:
+            return ()
+        return ((category_key(self.category), self.amount),)

@@ -12,6 +12,7 @@ from domain.models import Budget, BudgetMember, BudgetRevision, BudgetType, Memb
 if TYPE_CHECKING:  # the areas' records, named in signatures only: the areas import the ports
     from domain.alerts.rules import AlertEvent
     from domain.sharing.rules import Invitation, InvitationStatus
+    from domain.spending.category_rules import CategoryRule
     from domain.templates.model import Template
     from domain.webhooks.model import Delivery, Webhook
 
@@ -140,12 +141,31 @@ class UnitOfWork(Protocol):
     templates: TemplateRepository
     webhooks: "WebhookRepository"
     invitations: InvitationRepository
+    rules: "RuleRepository"
 
     async def __aenter__(self) -> "UnitOfWork": ...
 
     async def __aexit__(self, *exc) -> None: ...
 
     async def commit(self) -> None: ...
+
+
+class RuleRepository(Protocol):
+    """Users' category rules."""
+
+    async def add(self, rule: "CategoryRule") -> "CategoryRule": ...
+
+    async def get(self, rule_id: str) -> "CategoryRule | None": ...
+
+    async def save(self, rule: "CategoryRule") -> None: ...
+
+    async def delete(self, rule_id: str) -> bool: ...
+
+    async def for_users(self, user_ids: Sequence[str]) -> dict[str, list["CategoryRule"]]:
+        """Each user's rules, oldest first."""
+        ...
+
+    async def count_for_user(self, user_id: str) -> int: ...
 
 
 class UnitOfWorkFactory(Protocol):

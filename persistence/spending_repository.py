@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     Integer,
@@ -24,35 +25,45 @@ from sqlalchemy import (
     select,
     text,
     union_all,
+    update,
+    true,
+    false,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.models import Transaction, naive
+from domain.models import CategorizedBy, Split, Transaction, TransactionKind, naive
 from domain.ports import Page, SpendingWindow, WindowSum
 from domain.validation import storable
 
 from .cursors import Cursors
 from .dialects import insert
-from .tables import SpendingDailyRow, SpendingMonthlyRow, SpendingVersionRow, TransactionRow
+from .tables import SpendingDailyRow, SpendingMonthlyRow, SpendingVersionRow, TransactionRow, TransactionSplitRow
 
 CURSOR = "txn"
 
 
-def to_domain(row: TransactionRow) -> Transaction:
+def to_domain(row: TransactionRow, splits: Sequence[TransactionSplitRow] = ()) -> Transaction:
     from domain import money
 
+    q = money.quantum(row.currency)
     return Transaction(
         id=row.id,
         user_id=row.user_id,
         category=row.category,
-        amount=row.amount.quantize(money.quantum(row.currency)),
+        amount=row.amount.quantize(q),
         currency=row.currency,
         occurred_at=row.occurred_at,
         description=row.description,
         external_id=row.external_id,
         created_at=row.created_at,
         occurred_on=row.occurred_on,
+        kind=TransactionKind(row.kind),
+        splits=tuple(Split(s.category, s.amount.quantize(q), s.memo) for s in sorted(splits, key=lambda s: s.position)),
+        source_category=row.source_category,
+        categorized_by=CategorizedBy(row.categorized_by) if row.categorized_by else None,
+        rule_id=row.rule_id,
+        version=row.version,
     )
 
 
@@ -69,7 +80,21 @@ def _values(t: Transaction) -> dict:
         "description": t.description,
         "external_id": t.external_id,
         "created_at": t.created_at,
+        "kind": t.kind.value,
+        "split": bool(t.splits),
+        "source_category": t.source_category,
+        "categorized_by": t.categorized_by.value if t.categorized_by else None,
+        "rule_id": t.rule_id,
+        "version": t.version,
     }
+
+
+def _split_rows(pk: int, t: Transaction) -> list[dict]:
+    return [
+        {"transaction_pk": pk, "position": i, "category": s.category, "category_key": s.key, "amount": s.amount,
+         "memo": s.memo}
+        for i, s in enumerate(t.splits)
+    ]
 
 
 # transactions' columns as PostgreSQL arrays, for INSERT … SELECT * FROM unnest(…).
@@ -77,15 +102,17 @@ _ARRAY_TYPES = {
     "id": String, "user_id": String, "category": String, "category_key": String, "amount": Numeric,
     "currency": String, "occurred_at": DateTime, "occurred_on": Date,
     "description": Text, "external_id": String, "created_at": DateTime,
+    "kind": String, "split": Boolean, "source_category": String, "categorized_by": String, "rule_id": String,
+    "version": Integer,
 }
 _UNNEST_INSERT = (
     text(
         f"INSERT INTO transactions ({', '.join(_ARRAY_TYPES)}) "
         f"SELECT * FROM unnest({', '.join(':' + c for c in _ARRAY_TYPES)}) "
-        "ON CONFLICT (user_id, external_id) DO NOTHING RETURNING id"
+        "ON CONFLICT (user_id, external_id) DO NOTHING RETURNING id, pk"
     )
     .bindparams(*(bindparam(c, type_=postgresql.ARRAY(t)) for c, t in _ARRAY_TYPES.items()))
-    .columns(id=String)
+    .columns(id=String, pk=Integer)
 )
 
 
@@ -129,7 +156,8 @@ class SqlSpendingRepository:
                     )
                 )
             ).scalars()
-            existing = {(r.user_id, r.external_id): to_domain(r) for r in rows}
+            found = list(rows)
+            existing = {(r.user_id, r.external_id): t for r, t in zip(found, await self._domain(found))}
         await self._roll_up([t for t in unique if t.id in inserted], sign=1)
         result: list[tuple[Transaction, bool]] = []
         for t in transactions:
@@ -142,7 +170,7 @@ class SqlSpendingRepository:
         return result
 
     async def _insert_new(self, transactions: list[Transaction]) -> set[str]:
-        """Insert those not stored yet; the ids of the inserted ones."""
+        """Insert those not stored yet (and their splits); the ids of the inserted ones."""
         if self.session.bind.dialect.name == "postgresql":
             # Each column as one array (asyncpg encodes them in C): one fixed statement
             # whatever the batch size, 30% faster than SQLAlchemy's multi-row VALUES for
@@ -152,27 +180,83 @@ class SqlSpendingRepository:
                 for name, value in _values(t).items():
                     columns[name].append(value)
             columns["created_at"] = [naive(v) for v in columns["created_at"]]
-            return set((await self.session.execute(_UNNEST_INSERT, columns)).scalars())
-        stmt = (
-            insert(self.session, TransactionRow)
-            .on_conflict_do_nothing(index_elements=["user_id", "external_id"])
-            .returning(TransactionRow.id)
+            pks = dict((await self.session.execute(_UNNEST_INSERT, columns)).all())
+        else:
+            stmt = (
+                insert(self.session, TransactionRow)
+                .on_conflict_do_nothing(index_elements=["user_id", "external_id"])
+                .returning(TransactionRow.id, TransactionRow.pk)
+            )
+            pks = {}
+            for chunk_start in range(0, len(transactions), 500):
+                chunk = transactions[chunk_start : chunk_start + 500]
+                result = await self.session.execute(stmt, [_values(t) for t in chunk])
+                pks.update(result.all())
+        splits = [row for t in transactions if t.splits and t.id in pks for row in _split_rows(pks[t.id], t)]
+        if splits:
+            await self.session.execute(TransactionSplitRow.__table__.insert(), splits)
+        return set(pks)
+
+    async def _splits_of(self, rows: Sequence[TransactionRow]) -> dict[int, list[TransactionSplitRow]]:
+        pks = [r.pk for r in rows if r.split]
+        found: dict[int, list[TransactionSplitRow]] = defaultdict(list)
+        if pks:
+            for s in (await self.session.execute(select(TransactionSplitRow).where(TransactionSplitRow.transaction_pk.in_(pks)))).scalars():
+                found[s.transaction_pk].append(s)
+        return found
+
+    async def _domain(self, rows: Sequence[TransactionRow]) -> list[Transaction]:
+        splits = await self._splits_of(rows)
+        return [to_domain(r, splits.get(r.pk, ())) for r in rows]
+
+    async def update(self, before: Transaction, after: Transaction) -> bool:
+        """Replace ``before`` (as read under lock) with ``after`` if its version is still
+        ``before.version``; both rollups follow. False if it changed meanwhile."""
+        values = _values(after)
+        for column in ("id", "user_id", "external_id", "created_at"):
+            values.pop(column)
+        result = await self.session.execute(
+            update(TransactionRow)
+            .where(TransactionRow.id == before.id, TransactionRow.version == before.version)
+            .values(**values)
+            .returning(TransactionRow.pk)
         )
-        inserted: set[str] = set()
-        for chunk_start in range(0, len(transactions), 500):
-            chunk = transactions[chunk_start : chunk_start + 500]
-            result = await self.session.execute(stmt, [_values(t) for t in chunk])
-            inserted.update(result.scalars().all())
-        return inserted
+        pk = result.scalar_one_or_none()
+        if pk is None:
+            return False
+        await self.session.execute(delete(TransactionSplitRow).where(TransactionSplitRow.transaction_pk == pk))
+        if after.splits:
+            await self.session.execute(TransactionSplitRow.__table__.insert(), _split_rows(pk, after))
+        await self._roll_up([before], sign=-1)
+        await self._roll_up([after], sign=1)
+        return True
+
+    async def get_for_update(self, transaction_id: str) -> Transaction | None:
+        """The transaction, its row locked until the end of the database transaction."""
+        if not storable(transaction_id):
+            return None
+        row = (
+            await self.session.execute(
+                select(TransactionRow).where(TransactionRow.id == transaction_id).with_for_update()
+            )
+        ).scalar_one_or_none()
+        return (await self._domain([row]))[0] if row else None
 
     async def _roll_up(self, transactions: Sequence[Transaction], sign: int) -> None:
         """Add the transactions to the per-day and the per-month rollups."""
         daily: dict[tuple[str, str, str, date], list] = defaultdict(lambda: [Decimal(0), 0])
         for t in transactions:
-            d = daily[(t.user_id, t.category_key, t.currency, t.occurred_on)]
-            d[0] += sign * t.amount
-            d[1] += sign
+            for key, amount in t.parts:  # income and uncategorized ones count nowhere
+                d = daily[(t.user_id, key, t.currency, t.occurred_on)]
+                d[0] += sign * amount
+                d[1] += sign
         if not daily:
+            # Still a write of the user's transactions (an uncategorized one may be
+            # categorized later): cached progress stays right, but versions must move
+            # for anything keyed on them.
+            users = sorted({t.user_id for t in transactions})
+            if users:
+                await self._raise_versions(users)
             return
         monthly: dict[tuple[str, str, str, date], list] = defaultdict(lambda: [Decimal(0), 0])
         for (u, k, c, day), (total, count) in daily.items():
@@ -222,7 +306,7 @@ class SqlSpendingRepository:
         row = (
             await self.session.execute(select(TransactionRow).where(TransactionRow.id == transaction_id))
         ).scalar_one_or_none()
-        return to_domain(row) if row else None
+        return (await self._domain([row]))[0] if row else None
 
     async def stored_ids(self, transaction_ids: Sequence[str]) -> set[str]:
         transaction_ids = [i for i in transaction_ids if storable(i)]
@@ -232,18 +316,14 @@ class SqlSpendingRepository:
         return set(rows.scalars())
 
     async def delete(self, transaction_id: str) -> Transaction | None:
-        if not storable(transaction_id):
+        found = await self.get_for_update(transaction_id)
+        if found is None:
             return None
-        row = (
-            await self.session.execute(
-                delete(TransactionRow).where(TransactionRow.id == transaction_id).returning(TransactionRow)
-            )
-        ).scalar_one_or_none()
-        if row is None:
+        result = await self.session.execute(delete(TransactionRow).where(TransactionRow.id == transaction_id))
+        if result.rowcount != 1:
             return None
-        removed = to_domain(row)
-        await self._roll_up([removed], sign=-1)
-        return removed
+        await self._roll_up([found], sign=-1)
+        return found
 
     async def page(
         self,
@@ -253,10 +333,22 @@ class SqlSpendingRepository:
         end: datetime | None,
         first: int,
         after: str | None,
+        kind: TransactionKind | None = None,
+        uncategorized: bool | None = None,
     ) -> Page[Transaction]:
-        where = [TransactionRow.user_id == user_id]
+        t = TransactionRow
+        where = [t.user_id == user_id]
         if category_key is not None:
-            where.append(TransactionRow.category_key == category_key)
+            in_split = select(TransactionSplitRow.transaction_pk).where(
+                TransactionSplitRow.transaction_pk == t.pk, TransactionSplitRow.category_key == category_key
+            )
+            where.append(or_(t.category_key == category_key, and_(t.split == true(), in_split.exists())))
+        if kind is not None:
+            where.append(t.kind == kind.value)
+        if uncategorized is True:
+            where.append(and_(t.category.is_(None), t.split == false()))
+        elif uncategorized is False:
+            where.append(or_(t.category.is_not(None), t.split == true()))
         if start is not None:
             where.append(TransactionRow.occurred_at >= start)
         if end is not None:
@@ -283,7 +375,8 @@ class SqlSpendingRepository:
             ).scalars()
         )
         has_next = len(rows) > first
-        items = [(cursors.encode_pair(CURSOR, r.occurred_at, r.pk), to_domain(r)) for r in rows[:first]]
+        shown = rows[:first]
+        items = [(cursors.encode_pair(CURSOR, r.occurred_at, r.pk), t) for r, t in zip(shown, await self._domain(shown))]
         return Page(items, has_next, total, items[-1][0] if items else None)
 
     async def window_sums(self, windows: Sequence[SpendingWindow]) -> list[WindowSum]:
@@ -351,7 +444,7 @@ def _window_sums_statement(day_pieces: int, month_pieces: int, moment_pieces: in
     month pieces read the rollups; moment pieces (part of one day) the transactions."""
     branches = [_piece(SpendingDailyRow.day, SpendingDailyRow, i) for i in range(day_pieces)]
     branches += [_piece(SpendingMonthlyRow.month, SpendingMonthlyRow, day_pieces + i) for i in range(month_pieces)]
-    branches += [_moment_piece(day_pieces + month_pieces + i) for i in range(moment_pieces)]
+    branches += [branch for i in range(moment_pieces) for branch in _moment_piece(day_pieces + month_pieces + i)]
     u = (union_all(*branches) if len(branches) > 1 else branches[0]).subquery("u")
     return select(u.c.piece, u.c.category_key, u.c.currency, func.sum(u.c.total), func.sum(u.c.count)).group_by(
         u.c.piece, u.c.category_key, u.c.currency
@@ -370,8 +463,16 @@ def _piece(when, table, i: int):
 
 
 def _moment_piece(i: int):
-    t = TransactionRow
-    return (
+    """Part of one day of the transactions themselves: the unsplit ones in their category,
+    and the parts of split ones in theirs (income counts nowhere)."""
+    t, sp = TransactionRow, TransactionSplitRow
+    on_that_day = (
+        t.user_id == bindparam(f"u{i}", type_=String),
+        t.occurred_at >= bindparam(f"lo{i}", type_=DateTime),
+        t.occurred_on == bindparam(f"hi{i}", type_=Date),
+        t.kind == "expense",
+    )
+    whole = (
         select(
             literal_column(str(i), Integer).label("piece"),
             t.category_key,
@@ -379,11 +480,20 @@ def _moment_piece(i: int):
             func.sum(t.amount).label("total"),
             func.count().label("count"),
         )
-        .where(
-            t.user_id == bindparam(f"u{i}", type_=String),
-            t.occurred_at >= bindparam(f"lo{i}", type_=DateTime),
-            t.occurred_on == bindparam(f"hi{i}", type_=Date),
-            t.category_key.in_(bindparam("keys", expanding=True)),
-        )
+        .where(*on_that_day, t.category_key.in_(bindparam("keys", expanding=True)))
         .group_by(t.category_key, t.currency)
     )
+    parts = (
+        select(
+            literal_column(str(i), Integer).label("piece"),
+            sp.category_key,
+            t.currency,
+            func.sum(sp.amount).label("total"),
+            func.count().label("count"),
+        )
+        .select_from(sp)
+        .join(t, t.pk == sp.transaction_pk)
+        .where(*on_that_day, sp.category_key.in_(bindparam("keys", expanding=True)))
+        .group_by(sp.category_key, t.currency)
+    )
+    return whole, parts

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -176,8 +177,9 @@ class TransactionRow(Base):
     pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
     id: Mapped[str] = mapped_column(String(40), unique=True)
     user_id: Mapped[str] = mapped_column(String(200))
-    category: Mapped[str] = mapped_column(String(100))
-    category_key: Mapped[str] = mapped_column(String(100))
+    # NULL: uncategorized, or split (its splits are in transaction_splits)
+    category: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    category_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
     amount: Mapped[Decimal] = mapped_column(Money())
     currency: Mapped[str] = mapped_column(String(3))
     occurred_at: Mapped[datetime] = mapped_column(DateTime())  # naive UTC: the moment
@@ -185,12 +187,52 @@ class TransactionRow(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(10), default="expense", server_default="expense")
+    split: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    source_category: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    categorized_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    rule_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     __table_args__ = (
         UniqueConstraint("user_id", "external_id", name="uq_transactions_user_external"),
         Index("ix_transactions_user_cat_time", "user_id", "category_key", "occurred_at"),
         Index("ix_transactions_user_time", "user_id", "occurred_at", "pk"),
     )
+
+
+class TransactionSplitRow(Base):
+    """One part of a split transaction, counted in its own category."""
+
+    __tablename__ = "transaction_splits"
+
+    transaction_pk: Mapped[int] = mapped_column(ForeignKey("transactions.pk", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(100))
+    category_key: Mapped[str] = mapped_column(String(100))
+    amount: Mapped[Decimal] = mapped_column(Money())
+    memo: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class CategoryRuleRow(Base):
+    """A user's category rule: its conditions, all of which must hold."""
+
+    __tablename__ = "category_rules"
+
+    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    user_id: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(100))
+    priority: Mapped[int] = mapped_column(Integer)
+    description_contains: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    description_equals: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    description_starts_with: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    source_category: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    amount_min: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    amount_max: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_category_rules_user_pk", "user_id", "pk"),)
 
 
 class SpendingVersionRow(Base):

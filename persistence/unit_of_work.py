@@ -21,6 +21,7 @@ from .budget_repository import SqlBudgetRepository
 from .cursors import Cursors
 from .invitation_repository import SqlInvitationRepository
 from .database import WRITE, database_unavailable, is_unavailable
+from .rule_repository import SqlRuleRepository
 from .spending_repository import SqlSpendingRepository
 from .template_repository import SqlTemplateRepository
 from .webhook_repository import SqlWebhookRepository
@@ -43,6 +44,7 @@ class SqlUnitOfWork:
         self.templates = SqlTemplateRepository(self.session)
         self.invitations = SqlInvitationRepository(self.session)
         self.webhooks = SqlWebhookRepository(self.session, self._cursors)
+        self.rules = SqlRuleRepository(self.session)
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:

@@ -44,7 +44,8 @@ async def after_spending(uow: UnitOfWork, written: Sequence[Transaction], now: d
     budgets, whose carry they change)."""
     touched: dict[str, set] = defaultdict(set)
     for t in written:
-        touched[t.user_id].add((t.category_key, t.currency, datetime.combine(t.occurred_on, time())))
+        for key, _ in t.parts:  # income and uncategorized transactions count nowhere
+            touched[t.user_id].add((key, t.currency, datetime.combine(t.occurred_on, time())))
     budgets = await uow.budgets.counting_spending_of(list(touched), for_update=True)
     keys = []
     for b in budgets:

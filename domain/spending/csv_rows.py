@@ -6,8 +6,9 @@ one) out. Reading and decoding the file and writing the transactions are the cal
 
 * Delimiter: ``,``, ``;`` or tab, whichever splits the header into the most columns
   (:func:`detect_delimiter`), or one given (:func:`parse_delimiter`).
-* Columns: ``date``, ``amount`` and ``category`` are required; ``description``, ``id``
-  and ``currency`` are optional. Each is found by its usual header names (any case), or
+* Columns: ``date`` and ``amount`` are required; ``category``, ``description``, ``id``,
+  ``currency`` and ``source_category`` (the bank's category) are optional: a row without
+  a category goes through the user's rules, then the bank category mapping. Each is found by its usual header names (any case), or
   named by a mapping such as ``date=Posted,amount=Amount,description=Memo``. Instead of
   ``amount``, a file may have separate ``debit`` and ``credit`` columns. A column the
   import uses must not be named twice in the header.
@@ -51,8 +52,10 @@ from domain.spending.rules import TransactionInput, build
 from domain.validation import user_id as check_user_id
 from domain.models import parse_iso
 
-FIELDS = ("date", "amount", "category", "description", "id", "currency", "debit", "credit")
-REQUIRED = ("date", "amount", "category")  # "amount", or both "debit" and "credit"
+FIELDS = ("date", "amount", "category", "description", "id", "currency", "debit", "credit", "source_category")
+# "amount", or both "debit" and "credit". Rows without a category (no column, or an
+# empty cell) go through the user's rules, then the bank category mapping.
+REQUIRED = ("date", "amount")
 # Header names each field is found by when the mapping does not name its column.
 USUAL_NAMES: dict[str, tuple[str, ...]] = {
     "date": ("date", "transaction date", "posted date", "posting date", "occurred at"),
@@ -61,6 +64,7 @@ USUAL_NAMES: dict[str, tuple[str, ...]] = {
     "description": ("description", "memo", "payee", "details"),
     "id": ("id", "transaction id", "external id"),
     "currency": ("currency",),
+    "source_category": ("source category", "bank category", "personal finance category", "plaid category"),
     # Looked for only in a file without an amount column, and only as a pair.
     "debit": ("debit", "debit amount", "withdrawal", "withdrawals"),
     "credit": ("credit", "credit amount", "deposit", "deposits"),
@@ -372,7 +376,7 @@ def recorded_amount(file_amount: Decimal, signs: Signs) -> Decimal:
 def row_content(t: Transaction) -> tuple[str, ...]:
     """What makes two rows the same transaction: all of it, normalized."""
     return (
-        t.user_id, t.occurred_at.isoformat(), format(t.amount, "f"), t.currency, t.category_key, t.description
+        t.user_id, t.occurred_at.isoformat(), format(t.amount, "f"), t.currency, t.category_key or "", t.description
     )
 
 
@@ -497,7 +501,8 @@ class RowReader:
             raise ValidationFailed(problems)
         return TransactionInput(
             user_id=self.user_id,
-            category=self._cell(values, "category"),
+            category=self._cell(values, "category") or None,
+            source_category=self._cell(values, "source_category") or None,
             amount=amount,
             currency=self._cell(values, "currency") or self.currency,
             occurred_at=occurred,

@@ -3,8 +3,9 @@ progress for many (budget, period) pairs with one read of the spending rollup.""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
-from typing import Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from domain.alerts import raising as alerting
 from domain import periods
@@ -12,14 +13,17 @@ from domain import validation as v
 from domain.progress import cache as progress_cache
 from domain.spending import rules as transactions
 from domain.access import Actor, owns, require_user
-from domain.errors import not_found, validation
-from domain.models import Budget, Transaction, category_key, naive, utcnow
+from domain.errors import conflict, not_found, validation
+from domain.models import Budget, CategorizedBy, Transaction, TransactionKind, category_key, naive, utcnow
+from domain.spending.category_rules import RuleSet, categorize
+from domain.spending.rules import UPDATABLE
 from domain.ports import Page, UnitOfWorkFactory
 from domain.progress.batch import ProgressKey, progress_in, seen_from
 from domain.progress.rules import BudgetProgress
 from domain.paging import page_size
 
 PERIODS_MAX = 120
+APPLY_BATCH = 500  # transactions re-categorized per database transaction
 
 
 class SpendingService:
@@ -57,9 +61,92 @@ class SpendingService:
             if skip_stored_ids:
                 known = await uow.spending.stored_ids([t.id for t in built])
                 built = [t for t in built if t.id not in known]
+            else:
+                built = await self._categorized(uow, built)
             stored = await uow.spending.insert(built)
             await alerting.after_spending(uow, [t for t, created in stored if created], self.clock())
             return stored
+
+    async def _categorized(self, uow, built: list[Transaction]) -> list[Transaction]:
+        """Those without a category through their owner's rules, then the bank mapping."""
+        pending = [t for t in built if t.categorized_by is not CategorizedBy.MANUAL]
+        if not pending:
+            return built
+        found = await uow.rules.for_users(sorted({t.user_id for t in pending}))
+        rulesets = {user: RuleSet(rules) for user, rules in found.items()}
+        return [categorize(t, rulesets.get(t.user_id)) for t in built]
+
+    async def update(
+        self, actor: Actor, transaction_id: str, changes: Mapping[str, Any], *, expected_version: int | None = None
+    ) -> Transaction:
+        """Change a transaction (its owner): the spending moves between categories and
+        periods in the same database transaction, and alerts are evaluated where it now
+        counts. Fields not in ``changes`` stay; ``category: None`` uncategorizes it (its
+        owner's rules then apply), as does changing what a rule or the bank mapping
+        categorized it by."""
+        unknown = sorted(set(changes) - UPDATABLE)
+        if unknown:
+            raise validation(f"Unknown field(s) {', '.join(unknown)}")
+        if not changes:
+            raise validation("No updates provided")
+        async with self.uow(write=True) as uow:
+            current = await uow.spending.get_for_update(transaction_id)
+            if current is None or not owns(actor, current.user_id):
+                raise not_found(f"Transaction with ID {transaction_id} not found", "id")
+            if expected_version is not None and expected_version != current.version:
+                raise conflict(
+                    f"Transaction {transaction_id} was changed by someone else (version {current.version}, "
+                    f"expected {expected_version}): reload it and retry",
+                    "expectedVersion",
+                )
+            updated = transactions.updated(current, changes, self.clock())
+            updated = (await self._categorized(uow, [updated]))[0]
+            if not await uow.spending.update(current, updated):
+                raise conflict(f"Transaction {transaction_id} was changed concurrently: reload it and retry")
+            await alerting.after_spending(uow, [current, updated], self.clock())
+            return updated
+
+    async def apply_rules(
+        self,
+        actor: Actor,
+        user_id: str | None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        only_uncategorized: bool = True,
+    ) -> int:
+        """Re-categorize the user's stored transactions (``occurredAt`` in [start, end))
+        by their rules and the bank mapping, in batches, each its own database
+        transaction with its rollups and alerts. Transactions categorized by hand (or
+        split) are never touched; ``only_uncategorized: False`` also re-applies to those a
+        rule or the mapping categorized. How many changed."""
+        user = require_user(actor, user_id, "userId")
+        start = transactions.naive_utc(start, "from") if start is not None else None
+        end = transactions.naive_utc(end, "to") if end is not None else None
+        if start and end and start >= end:
+            raise validation("`from` must be before `to`", "from")
+        changed = 0
+        after = None
+        while True:
+            async with self.uow(write=True) as uow:
+                page = await uow.spending.page(
+                    user, None, start, end, APPLY_BATCH, after, uncategorized=True if only_uncategorized else None
+                )
+                rules = RuleSet((await uow.rules.for_users([user]))[user])
+                moved: list[Transaction] = []
+                for _, t in page.items:
+                    if t.categorized_by is CategorizedBy.MANUAL:
+                        continue
+                    again = categorize(t, rules)
+                    if (again.category, again.categorized_by, again.rule_id) == (t.category, t.categorized_by, t.rule_id):
+                        continue
+                    again = dataclasses.replace(again, version=t.version + 1)
+                    if await uow.spending.update(t, again):
+                        moved.extend((t, again))
+                        changed += 1
+                await alerting.after_spending(uow, moved, self.clock())
+            if not page.has_next:
+                return changed
+            after = page.end_cursor
 
     async def delete(self, actor: Actor, transaction_id: str) -> Transaction:
         async with self.uow(write=True) as uow:
@@ -86,6 +173,8 @@ class SpendingService:
         end: datetime | None = None,
         first: int = 50,
         after: str | None = None,
+        kind: TransactionKind | str | None = None,
+        uncategorized: bool | None = None,
     ) -> Page[Transaction]:
         user = require_user(actor, user_id, "userId")
         page_size(first)
@@ -94,8 +183,9 @@ class SpendingService:
         if start and end and start >= end:
             raise validation("`from` must be before `to`", "from")
         key = category_key(transactions.category_name(category, "category")) if category else None
+        which = transactions.kind_of(kind, "kind") if kind is not None else None
         async with self.uow() as uow:
-            return await uow.spending.page(user, key, start, end, first, after)
+            return await uow.spending.page(user, key, start, end, first, after, which, uncategorized)
 
     # -- progress ------------------------------------------------------------------
     def period_at(self, budget: Budget, at: datetime | None) -> int:

@@ -12,6 +12,7 @@ from domain.alerts.service import AlertService
 from domain.errors import unauthenticated
 from domain.budgets.service import BudgetService
 from domain.sharing.service import SharingService
+from domain.spending.rule_service import CategoryRuleService
 from domain.spending.service import SpendingService
 from domain.templates.service import TemplateService
 from domain.webhooks.service import WebhookService
@@ -49,6 +50,10 @@ class Context:
         return self.services.spending
 
     @property
+    def rules(self) -> CategoryRuleService:
+        return self.services.rules
+
+    @property
     def sharing(self) -> SharingService:
         return self.services.sharing
 
@@ -79,6 +84,7 @@ class Services:
     hub: Any  # persistence.bus.AlertHub: fans committed alerts out to this process's subscribers
     webhooks: WebhookService
     sharing: SharingService
+    rules: CategoryRuleService
 
 
 Info = _Info[Context, None]

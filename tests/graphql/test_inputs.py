@@ -215,6 +215,7 @@ def test_a_backup_goes_through_the_same_rules():
             "thresholds": {"warning": "0.99999", "limit_reached": "1.00", "overspending": "1e400"},
             "categories": [{"name": "\u0661", "amount": "\u0661\u0662", "since_period": 2**40}],
             "version": 1, "created_at": stamp, "updated_at": stamp, "members": [], "invitations": [],
+            "categories_from": 0, "earlier_plans": [], "period_amounts": [], "time_zone": "UTC", "history": [],
         }],
         "templates": [],
         "alert_acknowledgements": [],
@@ -222,7 +223,7 @@ def test_a_backup_goes_through_the_same_rules():
         "transactions": [{
             "id": "txn_1", "category": "Cafe\u0301", "amount": "1.00", "currency": "USD",
             "occurred_at": "2025-11-03T10:00:00", "description": "ok\nline\u0000", "external_id": None,
-            "created_at": stamp,
+            "created_at": stamp, "occurred_on": "2025-11-03",
         }],
     }
     with pytest.raises(BudgetError) as refused:

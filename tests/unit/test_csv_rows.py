@@ -108,7 +108,7 @@ def test_columns_by_usual_names_or_by_mapping():
     assert resolve_columns(["Posted", "Value", "Cat", "Notes"], parse_mapping("date=posted,amount=Value,category=Cat")) == {
         "date": 0, "amount": 1, "category": 2,
     }
-    with pytest.raises(BudgetError, match=r"No column for amount, category in the header \['Date', 'Value'\]"):
+    with pytest.raises(BudgetError, match=r"No column for amount in the header \['Date', 'Value'\]"):
         resolve_columns(["Date", "Value"], {})
     with pytest.raises(BudgetError, match="column 'Memo' \\(for description\\) is not in the header"):
         resolve_columns(HEADER[:3], {"description": "Memo"})
@@ -158,13 +158,16 @@ def test_an_id_column_is_the_external_id():
     assert r.read(3, ["2025-11-03", "-1.00", "Coffee", "", ""]).input.external_id.startswith("csv:")
 
 
+def test_a_blank_category_is_left_to_the_rules():
+    assert reader().read(7, ["2025-11-03", "-1.00", "  ", ""]).input.category is None
+
+
 @pytest.mark.parametrize(
     "values,reason",
     [
         (["2025-11-31", "-1.00", "Coffee", ""], "Date '2025-11-31' is not a date"),
         (["2025-11-03", "1.2.3", "Coffee", ""], "Amount '1.2.3' is not an amount"),
         (["", "", "Coffee", ""], "Date is empty; Amount is empty"),
-        (["2025-11-03", "-1.00", "  ", ""], "Category must not be empty"),
         (["2025-11-03", "0.00", "Coffee", ""], "Amount must not be zero"),
         (["2025-11-03", "-1.005", "Coffee", ""], "more decimal places than USD allows"),
         (["2025-11-03", "-1.00", "C" * 101, ""], "Category must be at most 100 characters"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.models import BudgetPeriod, BudgetType, MemberRole, RolloverMode
+from domain.models import BudgetPeriod, BudgetType, CategorizedBy, MemberRole, RolloverMode, TransactionKind
 from domain.sharing.rules import InvitationStatus
 
 BudgetTypeEnum = strawberry.enum(BudgetType, name="BudgetType", description="What a budget is for.")
@@ -25,4 +25,16 @@ InvitationStatusEnum = strawberry.enum(
     InvitationStatus,
     name="InvitationStatus",
     description="PENDING until the invitee accepts or declines, the owner cancels, or it expires (14 days).",
+)
+
+TransactionKindEnum = strawberry.enum(
+    TransactionKind,
+    name="TransactionKind",
+    description="EXPENSE is spending (a negative amount is a refund); INCOME never counts as spending.",
+)
+CategorizedByEnum = strawberry.enum(
+    CategorizedBy,
+    name="CategorizedBy",
+    description="What gave a transaction its category: MANUAL (the caller), RULE (one of the user's rules: "
+    "ruleId) or SOURCE_MAPPING (the built-in mapping of the bank's category).",
 )

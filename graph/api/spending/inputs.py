@@ -9,7 +9,13 @@ from typing import Any, Mapping
 import strawberry
 from strawberry.types.base import StrawberryObjectDefinition
 
+from domain.spending.rules import SplitInput as SplitData
 from domain.spending.rules import TransactionInput
+from graph.api.core.enums import TransactionKindEnum
+
+# Input fields holding a list of input objects: each item becomes this domain record
+# (their fields' GraphQL and Python names are the same single words).
+_NESTED = {"splits": SplitData}
 
 
 def _flat_input(cls: type) -> type:
@@ -26,19 +32,37 @@ def _flat_input(cls: type) -> type:
     def from_input(target: type, value: Mapping[str, Any], context) -> Any:
         if not names:
             for f in definition.fields:
-                assert not hasattr(f.type, "__strawberry_definition__"), f"{f.python_name} is not a scalar"
+                assert f.python_name in _NESTED or not hasattr(f.type, "__strawberry_definition__"), (
+                    f"{f.python_name} is not a scalar"
+                )
                 names[context.config.name_converter.from_field(f)] = f.python_name
-        return target(**{names[k]: v for k, v in value.items()})
+        fields = {names[k]: v for k, v in value.items()}
+        for name, record in _NESTED.items():
+            items = fields.get(name)
+            if items is not None:
+                fields[name] = [record(**item) for item in items]
+        return target(**fields)
 
     definition.from_input = from_input
     return cls
+
+
+@strawberry.input(description="One part of a split transaction, counted in its own category.")
+class SplitInput:
+    category: str
+    amount: Decimal
+    memo: str | None = None
 
 
 @_flat_input
 @strawberry.input(description="Spending to record. A negative amount is a refund.")
 class RecordTransactionInput:
     user_id: str | None = strawberry.field(default=None, description="Whose spending; defaults to the viewer.")
-    category: str
+    category: str | None = strawberry.field(
+        default=None,
+        description="Without one (and without splits) the user's rules, then the bank category mapping, give it "
+        "one; failing both it is uncategorized: stored, counted in no budget.",
+    )
     amount: Decimal
     currency: str = "USD"
     occurred_at: datetime | None = strawberry.field(
@@ -54,6 +78,13 @@ class RecordTransactionInput:
     external_id: str | None = strawberry.field(
         default=None, description="Your id for it, unique per user: recording it again returns the stored one."
     )
+    kind: TransactionKindEnum = TransactionKindEnum.EXPENSE  # type: ignore[attr-defined]
+    splits: list[SplitInput] | None = strawberry.field(
+        default=None, description="Parts in their own categories, summing exactly to amount (instead of category)."
+    )
+    source_category: str | None = strawberry.field(
+        default=None, description="The bank's category (Plaid's personal_finance_category.detailed)."
+    )
 
     def to_domain(self) -> TransactionInput:
         return TransactionInput(
@@ -65,4 +96,76 @@ class RecordTransactionInput:
             description=self.description,
             external_id=self.external_id,
             occurred_on=self.occurred_on,
+            kind=self.kind,
+            splits=self.splits,
+            source_category=self.source_category,
         )
+
+
+@strawberry.input(description="Only the fields given change. A category or splits make it categorized by hand.")
+class UpdateTransactionInput:
+    category: str | None = strawberry.field(
+        default=strawberry.UNSET, description="null uncategorizes it: the user's rules then apply."
+    )
+    amount: Decimal | None = strawberry.UNSET
+    currency: str | None = strawberry.UNSET
+    occurred_at: datetime | None = strawberry.UNSET
+    occurred_on: date | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    splits: list[SplitInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Replace its category with these parts (they must sum to amount)."
+    )
+    kind: TransactionKindEnum | None = strawberry.UNSET
+    source_category: str | None = strawberry.UNSET
+
+    def changes(self) -> dict[str, Any]:
+        """What was given (null included where it means something)."""
+        given = {
+            name: getattr(self, name)
+            for name in (
+                "category", "amount", "currency", "occurred_at", "occurred_on", "description", "splits", "kind",
+                "source_category",
+            )
+            if getattr(self, name) is not strawberry.UNSET
+        }
+        for name in ("amount", "currency", "kind", "description"):
+            if name in given and given[name] is None:
+                given.pop(name)  # null for these means unchanged
+        if given.get("splits") is not None:
+            given["splits"] = [SplitData(s.category, s.amount, s.memo) for s in given["splits"]]
+        return given
+
+
+@strawberry.input(description="At least one condition; texts compare trimmed and case-insensitively (no regular expressions).")
+class CategoryRuleMatchInput:
+    description_contains: str | None = None
+    description_equals: str | None = None
+    description_starts_with: str | None = None
+    source_category: str | None = strawberry.field(default=None, description="The bank's category, e.g. FOOD_AND_DRINK_GROCERIES.")
+    amount_min: Decimal | None = strawberry.field(default=None, description="Inclusive.")
+    amount_max: Decimal | None = strawberry.field(default=None, description="Inclusive.")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "description_contains": self.description_contains,
+            "description_equals": self.description_equals,
+            "description_starts_with": self.description_starts_with,
+            "source_category": self.source_category,
+            "amount_min": self.amount_min,
+            "amount_max": self.amount_max,
+        }
+
+
+@strawberry.input
+class CreateCategoryRuleInput:
+    user_id: str | None = strawberry.field(default=None, description="The owner; defaults to the viewer.")
+    category: str
+    priority: int = strawberry.field(default=0, description="Higher is tried first; ties: the oldest.")
+    match: CategoryRuleMatchInput
+
+
+@strawberry.input(description="Only the fields given change; match is replaced whole.")
+class UpdateCategoryRuleInput:
+    category: str | None = None
+    priority: int | None = None
+    match: CategoryRuleMatchInput | None = None

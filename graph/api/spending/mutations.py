@@ -8,12 +8,26 @@ import strawberry
 
 from graph.api.context import Info
 from graph.api.core.errors import input_errors
-from graph.api.spending.inputs import RecordTransactionInput
-from graph.api.spending.types import Transaction
-from graph.api.spending.types import DeleteTransactionPayload
-from graph.api.spending.types import TransactionPayload
-from graph.api.spending.types import TransactionsPayload
+from datetime import datetime
+from typing import Annotated
+
 from graph.api.core.errors import payload
+from graph.api.spending.inputs import (
+    CreateCategoryRuleInput,
+    RecordTransactionInput,
+    UpdateCategoryRuleInput,
+    UpdateTransactionInput,
+)
+from graph.api.spending.types import (
+    ApplyCategoryRulesPayload,
+    CategoryRule,
+    CategoryRulePayload,
+    DeleteCategoryRulePayload,
+    DeleteTransactionPayload,
+    Transaction,
+    TransactionPayload,
+    TransactionsPayload,
+)
 
 
 @strawberry.type
@@ -45,6 +59,77 @@ class SpendingMutations:
             TransactionsPayload,
             lambda: info.context.spending.record_many(info.context.actor, [i.to_domain() for i in inputs]),
             recorded,
+        )
+
+    @strawberry.mutation(
+        description="Change a transaction (its owner): the spending moves between categories and periods at once, "
+        "and alerts are evaluated where it now counts. Pass expectedVersion to get CONFLICT instead of "
+        "overwriting a concurrent change."
+    )
+    async def update_transaction(
+        self, info: Info, id: strawberry.ID, input: UpdateTransactionInput, expected_version: int | None = None
+    ) -> TransactionPayload:
+        return await payload(
+            TransactionPayload,
+            lambda: info.context.spending.update(
+                info.context.actor, str(id), input.changes(), expected_version=expected_version
+            ),
+            lambda t: TransactionPayload(transaction=Transaction.from_domain(t), created=False),
+            lambda exc: input_errors(exc, outside=("id", "expectedVersion")),
+        )
+
+    @strawberry.mutation(description="Create a category rule (at most 500 per user).")
+    async def create_category_rule(self, info: Info, input: CreateCategoryRuleInput) -> CategoryRulePayload:
+        return await payload(
+            CategoryRulePayload,
+            lambda: info.context.rules.create(
+                info.context.actor, user_id=input.user_id, category=input.category, priority=input.priority,
+                match=input.match.to_dict(),
+            ),
+            lambda r: CategoryRulePayload(rule=CategoryRule.from_domain(r)),
+            input_errors,
+        )
+
+    @strawberry.mutation(description="Change a category rule (its owner).")
+    async def update_category_rule(
+        self, info: Info, id: strawberry.ID, input: UpdateCategoryRuleInput
+    ) -> CategoryRulePayload:
+        changes = {
+            "category": input.category,
+            "priority": input.priority,
+            "match": input.match.to_dict() if input.match is not None else None,
+        }
+        return await payload(
+            CategoryRulePayload,
+            lambda: info.context.rules.update(info.context.actor, str(id), changes),
+            lambda r: CategoryRulePayload(rule=CategoryRule.from_domain(r)),
+        )
+
+    @strawberry.mutation(description="Delete a category rule (its owner). Transactions it categorized keep their category.")
+    async def delete_category_rule(self, info: Info, id: strawberry.ID) -> DeleteCategoryRulePayload:
+        return await payload(
+            DeleteCategoryRulePayload,
+            lambda: info.context.rules.delete(info.context.actor, str(id)),
+            lambda _: DeleteCategoryRulePayload(deleted_id=id),
+        )
+
+    @strawberry.mutation(
+        description="Re-categorize the user's stored transactions (occurredAt in [from, to)) by their rules and the "
+        "bank mapping, in batches, rollups and alerts kept right. Transactions categorized by hand are never "
+        "changed; onlyUncategorized: false also re-applies to those a rule or the mapping categorized."
+    )
+    async def apply_category_rules(
+        self,
+        info: Info,
+        user_id: str | None = None,
+        from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        to: datetime | None = None,
+        only_uncategorized: bool = True,
+    ) -> ApplyCategoryRulesPayload:
+        return await payload(
+            ApplyCategoryRulesPayload,
+            lambda: info.context.spending.apply_rules(info.context.actor, user_id, from_, to, only_uncategorized),
+            lambda n: ApplyCategoryRulesPayload(changed_count=n),
         )
 
     @strawberry.mutation(description="Delete a transaction; its amount leaves every budget's progress.")

@@ -1,25 +1,31 @@
-"""The ``Transaction`` type and its connection."""
+"""The ``Transaction`` type, its connection, and category rules."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-import strawberry
-from graph.api.core.errors import UserError
-
-
 from decimal import Decimal
 
+import strawberry
 
 from domain import models
-
+from domain.spending import category_rules
+from graph.api.core.enums import CategorizedByEnum, TransactionKindEnum
+from graph.api.core.errors import UserError
 from graph.api.core.pagination import Connection
 
 
-@strawberry.type(description="Spending in one category; a negative amount is a refund.")
+@strawberry.type(description="One part of a split transaction.")
+class Split:
+    category: str
+    amount: Decimal
+    memo: str | None
+
+
+@strawberry.type(description="Spending in one category (or split over several), or income; a negative amount is a refund.")
 class Transaction:
     id: strawberry.ID
     user_id: str
-    category: str
+    category: str | None = strawberry.field(description="null: uncategorized (counted nowhere) or split.")
     amount: Decimal
     currency: str
     occurred_at: datetime
@@ -27,6 +33,12 @@ class Transaction:
     description: str
     external_id: str | None
     created_at: datetime
+    kind: TransactionKindEnum
+    splits: list[Split] = strawberry.field(description="Its parts when split (empty otherwise).")
+    source_category: str | None = strawberry.field(description="The bank's category, as given.")
+    categorized_by: CategorizedByEnum | None = strawberry.field(description="null: uncategorized.")
+    rule_id: strawberry.ID | None = strawberry.field(description="The rule that categorized it (categorizedBy RULE).")
+    version: int = strawberry.field(description="Raised by every update; pass it as expectedVersion.")
 
     @classmethod
     def from_domain(cls, t: models.Transaction) -> "Transaction":
@@ -41,6 +53,12 @@ class Transaction:
             description=t.description,
             external_id=t.external_id,
             created_at=t.created_at,
+            kind=t.kind,
+            splits=[Split(category=s.category, amount=s.amount, memo=s.memo) for s in t.splits],
+            source_category=t.source_category,
+            categorized_by=t.categorized_by,
+            rule_id=strawberry.ID(t.rule_id) if t.rule_id else None,
+            version=t.version,
         )
 
 
@@ -61,6 +79,55 @@ class TransactionsPayload:
     created_count: int = 0
     duplicate_count: int = 0
     errors: list[UserError] = strawberry.field(default_factory=list)
+
+@strawberry.type(description="A user's category rule: all of its conditions must hold.")
+class CategoryRuleMatch:
+    description_contains: str | None
+    description_equals: str | None
+    description_starts_with: str | None
+    source_category: str | None
+    amount_min: Decimal | None
+    amount_max: Decimal | None
+
+
+@strawberry.type(description="Sets the category of a transaction recorded without one: highest priority first, then oldest.")
+class CategoryRule:
+    id: strawberry.ID
+    user_id: str
+    category: str
+    priority: int
+    match: CategoryRuleMatch
+    created_at: datetime
+
+    @classmethod
+    def from_domain(cls, r: category_rules.CategoryRule) -> "CategoryRule":
+        return cls(
+            id=strawberry.ID(r.id),
+            user_id=r.user_id,
+            category=r.category,
+            priority=r.priority,
+            match=CategoryRuleMatch(**r.match.as_dict()),
+            created_at=r.created_at,
+        )
+
+
+@strawberry.type
+class CategoryRulePayload:
+    rule: CategoryRule | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class DeleteCategoryRulePayload:
+    deleted_id: strawberry.ID | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ApplyCategoryRulesPayload:
+    changed_count: int = strawberry.field(default=0, description="How many transactions got another category.")
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
 
 @strawberry.type
 class DeleteTransactionPayload:

@@ -1,0 +1,83 @@
+"""Category rules in SQL."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.spending.category_rules import CategoryRule, Match
+from domain.validation import storable
+
+from .tables import CategoryRuleRow
+
+_CONDITIONS = (
+    "description_contains", "description_equals", "description_starts_with", "source_category", "amount_min",
+    "amount_max",
+)
+
+
+def to_domain(row: CategoryRuleRow) -> CategoryRule:
+    return CategoryRule(
+        id=row.id,
+        user_id=row.user_id,
+        category=row.category,
+        priority=row.priority,
+        match=Match(**{name: getattr(row, name) for name in _CONDITIONS}),
+        created_at=row.created_at,
+        seq=row.pk,
+    )
+
+
+def _fill(row: CategoryRuleRow, rule: CategoryRule) -> None:
+    row.user_id = rule.user_id
+    row.category = rule.category
+    row.priority = rule.priority
+    for name in _CONDITIONS:
+        setattr(row, name, getattr(rule.match, name))
+    row.created_at = rule.created_at
+
+
+class SqlRuleRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def add(self, rule: CategoryRule) -> CategoryRule:
+        row = CategoryRuleRow(id=rule.id)
+        _fill(row, rule)
+        self.session.add(row)
+        await self.session.flush()
+        return to_domain(row)
+
+    async def get(self, rule_id: str) -> CategoryRule | None:
+        if not storable(rule_id):
+            return None
+        row = (await self.session.execute(select(CategoryRuleRow).where(CategoryRuleRow.id == rule_id))).scalar_one_or_none()
+        return to_domain(row) if row else None
+
+    async def save(self, rule: CategoryRule) -> None:
+        row = (await self.session.execute(select(CategoryRuleRow).where(CategoryRuleRow.id == rule.id))).scalar_one()
+        _fill(row, rule)
+        await self.session.flush()
+
+    async def delete(self, rule_id: str) -> bool:
+        if not storable(rule_id):
+            return False
+        return (await self.session.execute(delete(CategoryRuleRow).where(CategoryRuleRow.id == rule_id))).rowcount == 1
+
+    async def for_users(self, user_ids: Sequence[str]) -> dict[str, list[CategoryRule]]:
+        """Each user's rules, oldest first (one statement)."""
+        found: dict[str, list[CategoryRule]] = {u: [] for u in user_ids}
+        if not user_ids:
+            return found
+        rows = await self.session.execute(
+            select(CategoryRuleRow).where(CategoryRuleRow.user_id.in_(sorted(set(user_ids)))).order_by(CategoryRuleRow.pk)
+        )
+        for row in rows.scalars():
+            found[row.user_id].append(to_domain(row))
+        return found
+
+    async def count_for_user(self, user_id: str) -> int:
+        stmt = select(func.count()).select_from(CategoryRuleRow).where(CategoryRuleRow.user_id == user_id)
+        return (await self.session.execute(stmt)).scalar_one()
