@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Sequence
 
 from sqlalchemy import delete, func, select
@@ -18,13 +19,20 @@ _CONDITIONS = (
 )
 
 
+def _exact(value):
+    """An amount as given, without the zeros the column's scale adds (500.0000 → 500)."""
+    return None if value is None else Decimal(format(value.normalize(), "f"))
+
+
 def to_domain(row: CategoryRuleRow) -> CategoryRule:
+    conditions = {name: getattr(row, name) for name in _CONDITIONS}
+    conditions["amount_min"], conditions["amount_max"] = _exact(row.amount_min), _exact(row.amount_max)
     return CategoryRule(
         id=row.id,
         user_id=row.user_id,
         category=row.category,
         priority=row.priority,
-        match=Match(**{name: getattr(row, name) for name in _CONDITIONS}),
+        match=Match(**conditions),
         created_at=row.created_at,
         seq=row.pk,
     )

@@ -30,6 +30,7 @@ from domain.models import (
     Budget,
     BudgetMember,
     BudgetRevision,
+    CategorizedBy,
     CategoryLimit,
     CategoryPlan,
     FieldChange,
@@ -44,7 +45,9 @@ from domain.webhooks.model import Webhook
 from domain.periods import anchor_of, end_date
 from domain.templates.model import Template
 from domain.access import TRUSTED
-from domain.spending.rules import TransactionInput, build
+from domain.spending import category_rules
+from domain.spending.category_rules import CategoryRule
+from domain.spending.rules import SplitInput, TransactionInput, build
 from domain.models import parse_iso
 from domain.models import utc_text
 
@@ -64,6 +67,7 @@ class Backup:
     acknowledgements: tuple["Acknowledgement", ...] = ()  # of its budgets' alerts, oldest first
     webhooks: tuple[Webhook, ...] = ()  # oldest first, without their secrets
     revisions: tuple[BudgetRevision, ...] = ()  # of its budgets: each budget's oldest first
+    rules: tuple[CategoryRule, ...] = ()  # its category rules, oldest first
 
 
 @dataclass(frozen=True)
@@ -179,6 +183,22 @@ def _transaction(t: Transaction) -> dict[str, Any]:
         "description": t.description,
         "external_id": t.external_id,
         "created_at": _timestamp(t.created_at),
+        "kind": t.kind.value,
+        "splits": [{"category": s.category, "amount": _decimal(s.amount), "memo": s.memo} for s in t.splits],
+        "source_category": t.source_category,
+        "categorized_by": t.categorized_by.value if t.categorized_by else None,
+        "rule_id": t.rule_id,
+        "version": t.version,
+    }
+
+
+def _rule(r: CategoryRule) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "category": r.category,
+        "priority": r.priority,
+        "match": {k: (_decimal(val) if isinstance(val, Decimal) else val) for k, val in r.match.as_dict().items()},
+        "created_at": _timestamp(r.created_at),
     }
 
 
@@ -211,6 +231,7 @@ def to_document(backup: Backup) -> dict[str, Any]:
         # A webhook's secret is never written: a restored webhook is inactive until
         # rotateWebhookSecret gives it one.
         "webhooks": [{"id": w.id, "url": w.url, "created_at": _timestamp(w.created_at)} for w in backup.webhooks],
+        "category_rules": [_rule(r) for r in backup.rules],
     }
 
 
@@ -289,7 +310,11 @@ CATEGORY_KEYS = ("name", "amount", "since_period")
 TEMPLATE_KEYS = ("key", "name", "description", "type", "period", "categories", "created_at")
 ACKNOWLEDGEMENT_KEYS = ("budget_id", "period_start", "category", "alert_type", "acknowledged_at")
 TRANSACTION_KEYS = ("id", "category", "amount", "currency", "occurred_at", "description", "external_id", "created_at")
-TRANSACTION_KEYS_V3 = TRANSACTION_KEYS + ("occurred_on",)
+TRANSACTION_KEYS_V3 = TRANSACTION_KEYS + (
+    "occurred_on", "kind", "splits", "source_category", "categorized_by", "rule_id", "version",
+)
+SPLIT_KEYS = ("category", "amount", "memo")
+RULE_KEYS = ("id", "category", "priority", "match", "created_at")
 
 
 def _bool(value: Any, *path: str) -> bool:
@@ -493,12 +518,46 @@ def _read_transaction(raw: Any, user_id: str, now: datetime, version: int, *path
         description=d["description"] if isinstance(d["description"], str) else None,
         external_id=d["external_id"],
         occurred_on=d.get("occurred_on"),
+        kind=d.get("kind"),
+        splits=_split_inputs(d.get("splits"), p, *path, "splits"),
+        source_category=d.get("source_category"),
     )
     built = p.attempt(build, TRUSTED, given, now, *path)
     transaction_id = p.attempt(_id, d["id"], *path, "id")
     created = p.attempt(_timestamp_in, d["created_at"], *path, "created_at")
+    how = d.get("categorized_by", "manual")
+    by = None if how is None else p.attempt(v.enum_value, CategorizedBy, how, *path, "categorized_by")
+    rule_id = d.get("rule_id")
+    if rule_id is not None:
+        rule_id = p.attempt(_id, rule_id, *path, "rule_id")
+    version = p.attempt(_int, d.get("version", 1), 1, *path, "version")
     p.check()
-    return replace(built, id=transaction_id, created_at=created)
+    if (built.category is None and not built.splits) != (by is None):
+        raise validation("categorized_by must be null exactly when it has no category", *path, "categorized_by")
+    return replace(built, id=transaction_id, created_at=created, categorized_by=by, rule_id=rule_id, version=version)
+
+
+def _split_inputs(raw: Any, p: v.Problems, *path: str) -> list[SplitInput] | None:
+    if raw is None or raw == []:
+        return None
+    items = p.attempt(_list, raw, *path) or []
+    found = [p.attempt(_object, item, SPLIT_KEYS, *path, str(i)) for i, item in enumerate(items)]
+    return [SplitInput(f["category"], f["amount"], f["memo"]) for f in found if f] or None
+
+
+def _read_rule(raw: Any, user_id: str, *path: str) -> CategoryRule:
+    d = _object(raw, RULE_KEYS, *path)
+    p = v.Problems()
+    rule = CategoryRule(
+        id=p.attempt(_id, d["id"], *path, "id"),
+        user_id=user_id,
+        category=p.attempt(v.category_name, d["category"], *path, "category"),
+        priority=p.attempt(category_rules.priority, d["priority"], *path, "priority"),
+        match=p.attempt(category_rules.match, d["match"] if isinstance(d["match"], Mapping) else {}, *path, "match"),
+        created_at=p.attempt(_timestamp_in, d["created_at"], *path, "created_at"),
+    )
+    p.check()
+    return rule
 
 
 def _category(value: Any, *path: str) -> str:
@@ -539,6 +598,7 @@ def from_document(document: Any, now: datetime) -> Backup:
     """The backup a document holds; every problem at once (``ValidationFailed``)."""
     sections = ("format", "version", "user_id", "budgets", "templates", "transactions")
     later = ("alert_acknowledgements", "webhooks") if _version_of(document) in (2, 3) else ()
+    later += ("category_rules",) if _version_of(document) == 3 else ()
     top = _object(document, sections + later)
     if top["format"] != FORMAT:
         raise validation(f"not a budgetql backup (format {top['format']!r}, expected {FORMAT!r})", "format")
@@ -587,8 +647,13 @@ def from_document(document: Any, now: datetime) -> Backup:
         w for w in (p.attempt(_read_webhook, raw, user_id, "webhooks", str(i)) for i, raw in enumerate(raw_hooks))
         if w is not None
     )
+    raw_rules = p.attempt(_list, top.get("category_rules", []), "category_rules") or []
+    if len(raw_rules) > category_rules.RULES_PER_USER:
+        p.add(validation(f"a user has at most {category_rules.RULES_PER_USER} category rules", "category_rules"))
+    rules = section("category_rules", "rule id", lambda r: r.id, lambda raw, *path: _read_rule(raw, user_id, *path)) \
+        if "category_rules" in top else ()
     p.check()
-    return Backup(user_id, budgets, templates, transactions, invitations, acknowledgements, webhooks, revisions)
+    return Backup(user_id, budgets, templates, transactions, invitations, acknowledgements, webhooks, revisions, rules)
 
 
 def _read_webhook(raw: Any, user_id: str, *path: str) -> Webhook:

@@ -60,6 +60,7 @@ class BackupService:
             acknowledged = await uow.alerts.acknowledged_of_budgets([b.id for b in budgets])
             webhooks = await uow.webhooks.list_for_user(user)
             revisions = [r for b in reversed(budgets) for r in await uow.budgets.all_revisions(b.id)]
+            rules = (await uow.rules.for_users([user]))[user]
         invitations = sorted((i for found in sent.values() for i in found), key=lambda i: (i.created_at, i.id))
         acknowledgements = tuple(
             Acknowledgement(a.budget_id, a.period_start, a.category, a.alert_type, a.acknowledged_at)
@@ -79,6 +80,7 @@ class BackupService:
             acknowledgements,
             tuple(webhooks),
             tuple(revisions),
+            tuple(rules),
         )
 
     async def _own_budgets(self, user: str) -> list:
@@ -105,6 +107,9 @@ class BackupService:
                 if invitation.budget_id not in present and invitation.id not in stored:
                     await uow.invitations.add(invitation)
             templates_added = [await uow.templates.add(t) for t in backup.templates]
+            for rule in backup.rules:
+                if await uow.rules.get(rule.id) is None:
+                    await uow.rules.add(rule)
             known_hooks = await uow.webhooks.stored_ids([w.id for w in backup.webhooks])
             for webhook in backup.webhooks:
                 if webhook.id not in known_hooks:

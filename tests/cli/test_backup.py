@@ -44,6 +44,9 @@ async def _ok(gql, query: str, variables: dict, field: str) -> dict:
     return payload
 
 
+CREATE_RULE = """
+mutation($i: CreateCategoryRuleInput!) { createCategoryRule(input: $i) { rule { id } errors { field code message } } }
+"""
 SET_PERIOD_AMOUNT = """
 mutation($i: SetPeriodAmountInput!) { setPeriodAmount(input: $i) { budget { id } errors { field code message } } }
 """
@@ -104,7 +107,16 @@ async def make_user_data(gql, user_id: str) -> None:
          "description": "Zoë's — «station»"},
         {"userId": user_id, "category": "Groceries", "amount": "25.00", "occurredAt": "2025-11-30T21:00:00-05:00"},
         {"userId": user_id, "category": "Groceries", "amount": "7.00", "occurredOn": "2025-11-29"},
+        {"userId": user_id, "amount": "100.00", "occurredAt": "2026-01-02T10:00:00", "description": "Costco",
+         "splits": [{"category": "Groceries", "amount": "60.00", "memo": "food"}, {"category": "Home", "amount": "40.00"}]},
+        {"userId": user_id, "category": "Salary", "amount": "3000.00", "kind": "INCOME", "occurredAt": "2026-01-03T10:00:00"},
+        {"userId": user_id, "amount": "4.00", "occurredAt": "2026-01-04T10:00:00", "description": "??",
+         "sourceCategory": "SOMETHING_UNKNOWN"},
+        {"userId": user_id, "amount": "5.00", "occurredAt": "2026-01-05T10:00:00", "description": "TRAIN TICKET"},
     ]
+    await _ok(gql, CREATE_RULE, {"i": {"userId": user_id, "category": "Transport", "priority": 5,
+                                       "match": {"descriptionContains": "train", "amountMax": "500"}}},
+              "createCategoryRule")
     await _ok(gql, RECORD_MANY, {"inputs": inputs}, "recordTransactions")
 
 
@@ -143,10 +155,18 @@ async def test_export_then_import_into_an_empty_database_round_trips_exactly(
         ("family", ["60", "40"]), ("thirds", ["1", "1", "1.5"]),
     ]
     assert [t["amount"] for t in document["transactions"]] == [
-        "0.01", "1200", "425.50", "-25.00", "180.25", "7.00", "25.00"
+        "0.01", "1200", "425.50", "-25.00", "180.25", "7.00", "25.00", "100.00", "3000.00", "4.00", "5.00"
     ]
+    costco, salary, unknown, train = document["transactions"][7:]
+    assert [(s["category"], s["amount"], s["memo"]) for s in costco["splits"]] == [
+        ("Groceries", "60.00", "food"), ("Home", "40.00", None)
+    ]
+    assert (costco["category"], salary["kind"], unknown["categorized_by"]) == (None, "income", None)
+    assert (train["category"], train["categorized_by"]) == ("Transport", "rule")
+    assert train["rule_id"] == document["category_rules"][0]["id"]
+    assert document["category_rules"][0]["match"]["amount_max"] == "500"
     assert document["transactions"][4]["occurred_at"] == "2025-11-20T19:30:15.123456"
-    assert [(t["occurred_at"], t["occurred_on"]) for t in document["transactions"][5:]] == [
+    assert [(t["occurred_at"], t["occurred_on"]) for t in document["transactions"][5:7]] == [
         ("2025-11-29T00:00:00", "2025-11-29"), ("2025-12-01T02:00:00", "2025-11-30")
     ]
     home = document["budgets"][1]
@@ -165,7 +185,7 @@ async def test_export_then_import_into_an_empty_database_round_trips_exactly(
         f"restored the backup of {user_id}",
         "budgets: 2 restored, 0 already present (skipped)",
         "templates: 2 restored, 0 already present (skipped)",
-        "transactions: 7 restored, 0 already present (skipped)",
+        "transactions: 11 restored, 0 already present (skipped)",
     ]
     again = await _export(capsys, empty_db_url, user_id, tmp_path / "again.json")
     assert again == first
@@ -185,7 +205,7 @@ async def test_import_skips_what_is_already_stored(capsys, db_url, gql, user_id,
     assert (await _import(capsys, db_url, tmp_path / "backup.json"))[1:] == [
         "budgets: 0 restored, 2 already present (skipped)",
         "templates: 0 restored, 2 already present (skipped)",
-        "transactions: 0 restored, 7 already present (skipped)",
+        "transactions: 0 restored, 11 already present (skipped)",
     ]
     # Deleted records come back, with their ids; nothing else is touched.
     document = json.loads(before)
@@ -198,7 +218,7 @@ async def test_import_skips_what_is_already_stored(capsys, db_url, gql, user_id,
     assert (await _import(capsys, db_url, tmp_path / "backup.json"))[1:] == [
         "budgets: 1 restored, 1 already present (skipped)",
         "templates: 1 restored, 1 already present (skipped)",
-        "transactions: 1 restored, 6 already present (skipped)",
+        "transactions: 1 restored, 10 already present (skipped)",
     ]
     after = json.loads(await _export(capsys, db_url, user_id, tmp_path / "after.json"))
     # The same records, field for field; those restored now are stored after the
@@ -314,13 +334,16 @@ async def test_a_version_1_backup_still_reads(capsys, db_url, gql, user_id, tmp_
     await make_user_data(gql, user_id)
     document = json.loads(await _export(capsys, db_url, user_id, tmp_path / "backup.json"))
     document["version"] = 1
-    del document["alert_acknowledgements"], document["webhooks"]
+    del document["alert_acknowledgements"], document["webhooks"], document["category_rules"]
     for budget in document["budgets"]:
         del budget["members"], budget["invitations"]
         for key in ("categories_from", "earlier_plans", "period_amounts", "time_zone", "history"):
             del budget[key]
     for transaction in document["transactions"]:
-        del transaction["occurred_on"]
+        for key in ("occurred_on", "kind", "splits", "source_category", "categorized_by", "rule_id", "version"):
+            del transaction[key]
+    # Version 1 knew only categorized spending: the others (split, income, uncategorized) go.
+    document["transactions"] = [t for t in document["transactions"] if t["category"] and t["amount"] != "3000.00"]
     (tmp_path / "v1.json").write_text(json.dumps(document))
     assert (await _import(capsys, db_url, tmp_path / "v1.json"))[1] == "budgets: 0 restored, 2 already present (skipped)"
     document["version"] = 2

@@ -220,10 +220,12 @@ def test_a_backup_goes_through_the_same_rules():
         "templates": [],
         "alert_acknowledgements": [],
         "webhooks": [],
+        "category_rules": [],
         "transactions": [{
             "id": "txn_1", "category": "Cafe\u0301", "amount": "1.00", "currency": "USD",
             "occurred_at": "2025-11-03T10:00:00", "description": "ok\nline\u0000", "external_id": None,
-            "created_at": stamp, "occurred_on": "2025-11-03",
+            "created_at": stamp, "occurred_on": "2025-11-03", "kind": "expense", "splits": [],
+            "source_category": None, "categorized_by": "manual", "rule_id": None, "version": 1,
         }],
     }
     with pytest.raises(BudgetError) as refused:
