@@ -12,6 +12,7 @@ from domain.models import Budget, BudgetMember, BudgetRevision, BudgetType, Memb
 if TYPE_CHECKING:  # the areas' records, named in signatures only: the areas import the ports
     from domain.alerts.rules import AlertEvent
     from domain.sharing.rules import Invitation, InvitationStatus
+    from domain.goals.model import Goal
     from domain.spending.category_rules import CategoryRule
     from domain.templates.model import Template
     from domain.webhooks.model import Delivery, Webhook
@@ -142,6 +143,7 @@ class UnitOfWork(Protocol):
     webhooks: "WebhookRepository"
     invitations: InvitationRepository
     rules: "RuleRepository"
+    goals: "GoalRepository"
 
     async def __aenter__(self) -> "UnitOfWork": ...
 
@@ -166,6 +168,22 @@ class RuleRepository(Protocol):
         ...
 
     async def count_for_user(self, user_id: str) -> int: ...
+
+
+class GoalRepository(Protocol):
+    async def add(self, goal: "Goal") -> None: ...
+
+    async def get(self, goal_id: str) -> "Goal | None": ...
+
+    async def save(self, goal: "Goal") -> None: ...
+
+    async def delete(self, goal_id: str) -> bool: ...
+
+    async def for_user(self, user_id: str) -> list["Goal"]: ...
+
+    async def for_budgets(self, budget_ids: Sequence[str]) -> dict[str, list["Goal"]]: ...
+
+    async def delete_for_budget(self, budget_id: str) -> None: ...
 
 
 class UnitOfWorkFactory(Protocol):

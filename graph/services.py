@@ -12,6 +12,7 @@ from domain.alerts.service import AlertService
 from domain.backup.service import BackupService
 from domain.budgets.service import BudgetService
 from domain.sharing.service import SharingService
+from domain.goals.service import GoalService
 from domain.spending.rule_service import CategoryRuleService
 from domain.spending.service import SpendingService
 from domain.templates.service import TemplateService
@@ -39,6 +40,7 @@ def build_services(uow: SqlUnitOfWorkFactory, hub: Any = None, *, webhook_allow_
         webhooks=WebhookService(uow, resolve=resolve_quietly, allow_private=webhook_allow_private),
         sharing=SharingService(uow),
         rules=CategoryRuleService(uow),
+        goals=GoalService(uow),
         hub=hub,
     )
 

@@ -51,6 +51,7 @@ def to_domain(row: AlertRow) -> AlertEvent:
         remaining_amount=Decimal(p["remaining_amount"]),
         timestamp=row.created_at,
         acknowledged_at=row.acknowledged_at,
+        goal_id=p.get("goal_id"),
     )
 
 
@@ -71,6 +72,7 @@ def _values(e: AlertEvent) -> dict:
             "spent_amount": str(e.spent_amount),
             "budgeted_amount": str(e.budgeted_amount),
             "remaining_amount": str(e.remaining_amount),
+            **({"goal_id": e.goal_id} if e.goal_id else {}),
         },
         "created_at": e.timestamp,
     }
@@ -82,6 +84,8 @@ def _once_key(e: AlertEvent) -> tuple:
 
 
 def _category_key(e: AlertEvent) -> str:
+    if e.goal_id:
+        return f"goal:{e.goal_id}"  # a goal's alerts are its own, whatever its category's
     return category_key(e.category or "")  # "" for the budget total
 
 

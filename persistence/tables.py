@@ -235,6 +235,31 @@ class CategoryRuleRow(Base):
     __table_args__ = (Index("ix_category_rules_user_pk", "user_id", "pk"),)
 
 
+class GoalRow(Base):
+    """A goal, funded by one category of one budget."""
+
+    __tablename__ = "goals"
+
+    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    user_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))
+    target_amount: Mapped[Decimal] = mapped_column(Money())
+    target_date: Mapped[date] = mapped_column(Date())
+    currency: Mapped[str] = mapped_column(String(3))
+    budget_id: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(100))
+    starting_amount: Mapped[Decimal] = mapped_column(Money())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        Index("ix_goals_user_pk", "user_id", "pk"),
+        Index("ix_goals_budget", "budget_id", "pk"),
+    )
+
+
 class SpendingVersionRow(Base):
     """A counter per user, raised by every write of their transactions in the same
     database transaction: progress computed from their spending at version v is still

@@ -21,6 +21,7 @@ from .budget_repository import SqlBudgetRepository
 from .cursors import Cursors
 from .invitation_repository import SqlInvitationRepository
 from .database import WRITE, database_unavailable, is_unavailable
+from .goal_repository import SqlGoalRepository
 from .rule_repository import SqlRuleRepository
 from .spending_repository import SqlSpendingRepository
 from .template_repository import SqlTemplateRepository
@@ -45,6 +46,7 @@ class SqlUnitOfWork:
         self.invitations = SqlInvitationRepository(self.session)
         self.webhooks = SqlWebhookRepository(self.session, self._cursors)
         self.rules = SqlRuleRepository(self.session)
+        self.goals = SqlGoalRepository(self.session)
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:

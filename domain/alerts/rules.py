@@ -26,6 +26,8 @@ class AlertType(str, Enum):
     LIMIT_REACHED = "limit_reached"
     OVERSPENDING = "overspending"
     PROJECTED_OVERSPEND = "projected_overspend"
+    GOAL_REACHED = "goal_reached"
+    GOAL_OFF_TRACK = "goal_off_track"
 
 
 SEVERITY = {
@@ -33,6 +35,8 @@ SEVERITY = {
     AlertType.WARNING: "warning",
     AlertType.LIMIT_REACHED: "high",
     AlertType.OVERSPENDING: "critical",
+    AlertType.GOAL_REACHED: "info",
+    AlertType.GOAL_OFF_TRACK: "warning",
 }
 
 _LABEL = {
@@ -40,6 +44,8 @@ _LABEL = {
     AlertType.LIMIT_REACHED: "LIMIT REACHED",
     AlertType.OVERSPENDING: "OVERSPENDING",
     AlertType.PROJECTED_OVERSPEND: "PROJECTED OVERSPEND",
+    AlertType.GOAL_REACHED: "GOAL REACHED",
+    AlertType.GOAL_OFF_TRACK: "GOAL OFF TRACK",
 }
 
 
@@ -79,6 +85,7 @@ class AlertEvent:
     acknowledged_at: datetime | None = None
     # The budget's members besides its owner (``user_id``): they receive it too.
     audience: frozenset[str] = frozenset()
+    goal_id: str | None = None  # GOAL_REACHED / GOAL_OFF_TRACK: the goal
 
     @property
     def recipients(self) -> frozenset[str]:
@@ -137,6 +144,7 @@ class AlertEvent:
             "remaining_amount": self.remaining_amount,
             "period_start": self.period_start.isoformat(),
             "timestamp": utc_text(self.timestamp),
+            **({"goal_id": self.goal_id} if self.goal_id else {}),
         }
 
 

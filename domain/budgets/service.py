@@ -388,4 +388,5 @@ class BudgetService:
             require_budget(actor, budget_id, await uow.budgets.get(budget_id, for_update=True), can_admin)
             await uow.budgets.delete(budget_id)
             await uow.alerts.delete_for_budget(budget_id)  # no alert points at nothing
+            await uow.goals.delete_for_budget(budget_id)  # nor a goal
 

@@ -63,13 +63,13 @@ def _windows(budget: Budget, k: int) -> tuple[int, list[tuple[int, SpendingWindo
         since = budget.counts_from(user)
         local = wall_clock(since, budget.time_zone) if since is not None else None
         for j, (start, end) in spans:
-            window = _from(SpendingWindow(user, keys, start, end), since, local)
+            window = after_consent(SpendingWindow(user, keys, start, end), since, local)
             if window is not None:
                 windows.append((j, window))
     return first, windows
 
 
-def _from(window: SpendingWindow, since: datetime | None, local: datetime | None) -> SpendingWindow | None:
+def after_consent(window: SpendingWindow, since: datetime | None, local: datetime | None) -> SpendingWindow | None:
     """``window`` without what occurred before ``since`` (naive UTC; ``local``: the same
     moment on the budget's wall clock, whose date is the day it falls on); None when
     nothing is left."""

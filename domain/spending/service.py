@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Callable, Mapping, Sequence
 
 from domain.alerts import raising as alerting
+from domain.goals import service as goal_alerts
 from domain import periods
 from domain import validation as v
 from domain.progress import cache as progress_cache
@@ -64,8 +65,14 @@ class SpendingService:
             else:
                 built = await self._categorized(uow, built)
             stored = await uow.spending.insert(built)
-            await alerting.after_spending(uow, [t for t, created in stored if created], self.clock())
+            await self._alerts(uow, [t for t, created in stored if created])
             return stored
+
+    async def _alerts(self, uow, written: list[Transaction]) -> None:
+        """Budget alerts, then goal alerts, for these writes (in the writer's transaction)."""
+        now = self.clock()
+        await alerting.after_spending(uow, written, now)
+        await goal_alerts.after_spending(uow, written, now)
 
     async def _categorized(self, uow, built: list[Transaction]) -> list[Transaction]:
         """Those without a category through their owner's rules, then the bank mapping."""
@@ -103,7 +110,7 @@ class SpendingService:
             updated = (await self._categorized(uow, [updated]))[0]
             if not await uow.spending.update(current, updated):
                 raise conflict(f"Transaction {transaction_id} was changed concurrently: reload it and retry")
-            await alerting.after_spending(uow, [current, updated], self.clock())
+            await self._alerts(uow, [current, updated])
             return updated
 
     async def apply_rules(
@@ -143,7 +150,7 @@ class SpendingService:
                     if await uow.spending.update(t, again):
                         moved.extend((t, again))
                         changed += 1
-                await alerting.after_spending(uow, moved, self.clock())
+                await self._alerts(uow, moved)
             if not page.has_next:
                 return changed
             after = page.end_cursor
@@ -156,7 +163,7 @@ class SpendingService:
             removed = await uow.spending.delete(transaction_id)
             if removed is None:  # deleted concurrently
                 raise not_found(f"Transaction with ID {transaction_id} not found", "id")
-            await alerting.after_spending(uow, [removed], self.clock())
+            await self._alerts(uow, [removed])
         return removed
 
     async def get(self, actor: Actor, transaction_id: str) -> Transaction | None:

@@ -12,6 +12,7 @@ from domain.alerts.service import AlertService
 from domain.errors import unauthenticated
 from domain.budgets.service import BudgetService
 from domain.sharing.service import SharingService
+from domain.goals.service import GoalService
 from domain.spending.rule_service import CategoryRuleService
 from domain.spending.service import SpendingService
 from domain.templates.service import TemplateService
@@ -85,6 +86,7 @@ class Services:
     webhooks: WebhookService
     sharing: SharingService
     rules: CategoryRuleService
+    goals: GoalService
 
 
 Info = _Info[Context, None]

@@ -22,6 +22,8 @@ from graph.api.core.errors import ClientErrors
 from graph.api.core.limits import limit_extensions
 from graph.api.budgets.mutations import BudgetMutations
 from graph.api.budgets.queries import BudgetQueries
+from graph.api.goals.mutations import GoalMutations
+from graph.api.goals.queries import GoalQueries
 from graph.api.core.scalars import SCALAR_MAP
 from graph.api.sharing.mutations import SharingMutations
 from graph.api.sharing.queries import SharingQueries
@@ -33,11 +35,15 @@ from graph.api.webhooks.mutations import WebhookMutations
 from graph.api.webhooks.queries import WebhookQueries
 
 Query = merge_types(
-    "Query", (BudgetQueries, SharingQueries, SpendingQueries, TemplateQueries, AlertQueries, WebhookQueries)
+    "Query",
+    (BudgetQueries, SharingQueries, SpendingQueries, TemplateQueries, AlertQueries, WebhookQueries, GoalQueries),
 )
 Mutation = merge_types(
     "Mutation",
-    (BudgetMutations, SharingMutations, SpendingMutations, TemplateMutations, AlertMutations, WebhookMutations),
+    (
+        BudgetMutations, SharingMutations, SpendingMutations, TemplateMutations, AlertMutations, WebhookMutations,
+        GoalMutations,
+    ),
 )
 Subscription = merge_types("Subscription", (AlertSubscriptions,))
 

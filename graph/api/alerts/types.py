@@ -23,7 +23,9 @@ AlertTypeEnum = strawberry.enum(
     alerts.AlertType,
     name="AlertType",
     description="WARNING at 80%, LIMIT_REACHED at 100%, OVERSPENDING at 110% of a limit (the budget's thresholds); "
-    "PROJECTED_OVERSPEND when the pace of spending projects a category past its limit by period end.",
+    "PROJECTED_OVERSPEND when the pace of spending projects a category past its limit by period end; "
+    "GOAL_REACHED once when a goal's saved amount reaches its target; GOAL_OFF_TRACK once per period that ended "
+    "below what the goal needed.",
 )
 
 
@@ -48,6 +50,10 @@ class BudgetAlert:
     period_start: datetime
     timestamp: datetime
     acknowledged_at: datetime | None
+    goal_id: strawberry.ID | None = strawberry.field(
+        description="For GOAL_REACHED and GOAL_OFF_TRACK: the goal (spentAmount is what it saved, budgetedAmount "
+        "its target or what the period needed)."
+    )
 
     @classmethod
     def delivered(cls, e: alerts.AlertEvent) -> "BudgetAlert":
@@ -73,6 +79,7 @@ class BudgetAlert:
             period_start=e.period_start,
             timestamp=e.timestamp,
             acknowledged_at=e.acknowledged_at,
+            goal_id=strawberry.ID(e.goal_id) if e.goal_id else None,
         )
 
 

@@ -16,6 +16,7 @@ from graph.api.context import Info
 from graph.api.core.enums import BudgetPeriodEnum, BudgetTypeEnum, InvitationStatusEnum, MemberRoleEnum, RolloverModeEnum
 from graph.api.core.errors import UserError
 from graph.api.core.pagination import Connection
+from graph.api.goals.types import Goal
 from graph.api.progress.types import BudgetProgress
 
 
@@ -142,6 +143,12 @@ class Budget:
     def categories_at(self, info: Info, period: int) -> list[CategoryLimit]:
         k = info.context.spending.period_of(self.domain, None, period)
         return [CategoryLimit(name=c.name, amount=c.amount) for c in self.domain.limits_at(k)]
+
+    @strawberry.field(description="The goals funded by its categories (anyone who may read the budget sees them).")
+    async def goals(self, info: Info) -> list[Goal]:
+        service = info.context.services.goals
+        linked = (await service.for_budgets([self.domain]))[self.domain.id]
+        return [Goal.from_progress(p) for p in await service.progress_many(linked)]
 
     @strawberry.field(description="Its change log, newest first: every change with its fields before and after.")
     async def history(self, info: Info, first: int = 20, after: str | None = None) -> BudgetRevisionConnection:
