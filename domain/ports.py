@@ -247,6 +247,10 @@ class SpendingRepository(Protocol):
         """Each user's spending version: raised by every write of their transactions."""
         ...
 
+    async def daily_totals(self, user_id: str, start: date, end: date, currency: str) -> list[tuple[date, str, Decimal]]:
+        """(day, kind, total) of a user's transactions in one currency over [start, end)."""
+        ...
+
     async def window_sums(self, windows: Sequence[SpendingWindow]) -> list[WindowSum]:
         """Sums per window, category and currency for every window, in one round trip:
         rows grow with windows and categories, not with the number of transactions."""

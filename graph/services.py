@@ -13,6 +13,7 @@ from domain.backup.service import BackupService
 from domain.budgets.service import BudgetService
 from domain.sharing.service import SharingService
 from domain.goals.service import GoalService
+from domain.insights.service import InsightService
 from domain.spending.rule_service import CategoryRuleService
 from domain.spending.service import SpendingService
 from domain.templates.service import TemplateService
@@ -32,9 +33,11 @@ def backups(services: Services) -> BackupService:
 
 def build_services(uow: SqlUnitOfWorkFactory, hub: Any = None, *, webhook_allow_private: bool = False) -> Services:
     budgets = BudgetService(uow)
+    spending = SpendingService(uow)
     return Services(
         budgets=budgets,
-        spending=SpendingService(uow),
+        spending=spending,
+        insights=InsightService(budgets, spending),
         alerts=AlertService(uow),
         templates=TemplateService(budgets),
         webhooks=WebhookService(uow, resolve=resolve_quietly, allow_private=webhook_allow_private),

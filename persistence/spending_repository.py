@@ -379,6 +379,16 @@ class SqlSpendingRepository:
         items = [(cursors.encode_pair(CURSOR, r.occurred_at, r.pk), t) for r, t in zip(shown, await self._domain(shown))]
         return Page(items, has_next, total, items[-1][0] if items else None)
 
+    async def daily_totals(self, user_id: str, start: date, end: date, currency: str) -> list[tuple[date, str, Decimal]]:
+        """(day, kind, total) of the user's transactions in ``currency`` over [start, end)."""
+        t = TransactionRow
+        rows = await self.session.execute(
+            select(t.occurred_on, t.kind, func.sum(t.amount))
+            .where(t.user_id == user_id, t.currency == currency, t.occurred_on >= start, t.occurred_on < end)
+            .group_by(t.occurred_on, t.kind)
+        )
+        return [(day, kind, Decimal(total)) for day, kind, total in rows.all()]
+
     async def window_sums(self, windows: Sequence[SpendingWindow]) -> list[WindowSum]:
         # The same period of the same user once, whatever the number of budgets asking.
         keys_of: dict[tuple[str, date, date, datetime | None], set[str]] = {}

@@ -154,17 +154,17 @@ DETAILED: dict[str, str] = {
     "RENT_AND_UTILITIES_OTHER_UTILITIES": "Utilities",
 }
 
-_SEPARATORS = " -./"
+_SEPARATORS = "_-./"
 
 
 def normalize(source: str) -> str:
-    """A code as Plaid spells it: trimmed, upper-case, with spaces, hyphens, dots and slashes
-    as single underscores ("food-and-drink groceries", "FOOD_AND_DRINK / GROCERIES" and
-    "food_and_drink_groceries" are all FOOD_AND_DRINK_GROCERIES)."""
+    """A code as Plaid spells it: trimmed, upper-case, with runs of whitespace, hyphens, dots,
+    slashes and underscores as one underscore ("food-and-drink groceries", "FOOD_AND_DRINK /
+    GROCERIES" and "food_and_drink_groceries" are all FOOD_AND_DRINK_GROCERIES)."""
     code = source.upper()
     for separator in _SEPARATORS:
-        code = code.replace(separator, "_")
-    return "_".join(part for part in code.split("_") if part)
+        code = code.replace(separator, " ")
+    return "_".join(code.split())
 
 
 def category_for(source: str | None) -> str | None:

@@ -13,6 +13,7 @@ from domain.errors import unauthenticated
 from domain.budgets.service import BudgetService
 from domain.sharing.service import SharingService
 from domain.goals.service import GoalService
+from domain.insights.service import InsightService
 from domain.spending.rule_service import CategoryRuleService
 from domain.spending.service import SpendingService
 from domain.templates.service import TemplateService
@@ -87,6 +88,7 @@ class Services:
     sharing: SharingService
     rules: CategoryRuleService
     goals: GoalService
+    insights: InsightService
 
 
 Info = _Info[Context, None]

@@ -24,6 +24,7 @@ from graph.api.budgets.mutations import BudgetMutations
 from graph.api.budgets.queries import BudgetQueries
 from graph.api.goals.mutations import GoalMutations
 from graph.api.goals.queries import GoalQueries
+from graph.api.insights.queries import InsightQueries
 from graph.api.core.scalars import SCALAR_MAP
 from graph.api.sharing.mutations import SharingMutations
 from graph.api.sharing.queries import SharingQueries
@@ -36,7 +37,8 @@ from graph.api.webhooks.queries import WebhookQueries
 
 Query = merge_types(
     "Query",
-    (BudgetQueries, SharingQueries, SpendingQueries, TemplateQueries, AlertQueries, WebhookQueries, GoalQueries),
+    (BudgetQueries, SharingQueries, SpendingQueries, TemplateQueries, AlertQueries, WebhookQueries, GoalQueries,
+     InsightQueries),
 )
 Mutation = merge_types(
     "Mutation",

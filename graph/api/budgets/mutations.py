@@ -90,6 +90,27 @@ class BudgetMutations:
             input_errors,
         )
 
+    @strawberry.mutation(
+        description="Set the chosen categories to their suggested limits (Budget.suggestedLimits) from "
+        "effectivePeriod on (default: the current period); the other categories keep their amounts."
+    )
+    async def apply_suggested_limits(
+        self,
+        info: Info,
+        budget_id: strawberry.ID,
+        categories: list[str],
+        effective_period: int | None = None,
+        periods: int = 6,
+        percentile: int = 75,
+    ) -> BudgetPayload:
+        return await payload(
+            BudgetPayload,
+            lambda: info.context.services.insights.apply_suggested_limits(
+                info.context.actor, str(budget_id), categories, effective_period, periods, percentile
+            ),
+            lambda budget: BudgetPayload(budget=Budget.from_domain(budget)),
+        )
+
     @strawberry.mutation(description="Delete a budget (its owner only).")
     async def delete_budget(self, info: Info, id: strawberry.ID) -> DeleteBudgetPayload:
         return await payload(

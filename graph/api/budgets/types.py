@@ -17,6 +17,7 @@ from graph.api.core.enums import BudgetPeriodEnum, BudgetTypeEnum, InvitationSta
 from graph.api.core.errors import UserError
 from graph.api.core.pagination import Connection
 from graph.api.goals.types import Goal
+from graph.api.insights.types import BudgetInsights, SuggestedLimit
 from graph.api.progress.types import BudgetProgress
 
 
@@ -143,6 +144,20 @@ class Budget:
     def categories_at(self, info: Info, period: int) -> list[CategoryLimit]:
         k = info.context.spending.period_of(self.domain, None, period)
         return [CategoryLimit(name=c.name, amount=c.amount) for c in self.domain.limits_at(k)]
+
+    @strawberry.field(description="Its spending over its last `periods` complete periods, per category and in total.")
+    async def insights(self, info: Info, periods: int = 6) -> BudgetInsights:
+        found = await info.context.services.insights.insights(info.context.actor, self.domain, periods)
+        return BudgetInsights.from_domain(found)
+
+    @strawberry.field(
+        description="Per category, the `percentile` of its last `periods` complete periods' spending, rounded up "
+        "to a whole currency unit; a category without history keeps its amount."
+    )
+    async def suggested_limits(self, info: Info, periods: int = 6, percentile: int = 75) -> list[SuggestedLimit]:
+        found = await info.context.services.insights.suggested_limits(info.context.actor, self.domain, periods,
+                                                                      percentile)
+        return [SuggestedLimit.from_domain(s) for s in found]
 
     @strawberry.field(description="The goals funded by its categories (anyone who may read the budget sees them).")
     async def goals(self, info: Info) -> list[Goal]:

@@ -1,0 +1,1 @@
+"""Insights, savings rate and suggested limits: advice computed exactly from the figures."""
