@@ -271,6 +271,26 @@ def history_independence(base: str, data: seed.DataSet, ids: dict[str, list[str]
     )
 
 
+INSIGHTS_QUERY = """query($id: ID!) { budget(id: $id) {
+  insights(periods: 12) { periods grewMost categories { categoryName average median trend periodsOverLimit } }
+  suggestedLimits(periods: 12) { category suggested difference reason } } }"""
+
+
+def insights_independence(base: str, data: seed.DataSet, ids: dict[str, list[str]], plan: Plan) -> Figure:
+    """Figure 2b: insights and suggested limits over 12 periods read per-period sums from
+    the rollups, so their cost does not grow with the transactions."""
+    household = {n: ids[user][-1] for n, user in data.history_users.items()}
+    runs = side_by_side(base, {str(n): [gql_request(INSIGHTS_QUERY, {"id": b})] for n, b in household.items()}, plan)
+    p50 = {n: runs[str(n)]["p50_ms"] for n in household}
+    small, large = min(household), max(household)
+    r = ratio(p50[large], p50[small])
+    return Figure(
+        "2b", f"Insights + suggested limits (12 periods) p50 with {large:,} vs {small:,} transactions",
+        p50[large], p50[small], r, "<= 1.3", r is not None and r <= 1.3, "ms",
+        details={"p50_ms": {str(n): v for n, v in p50.items()}, "requests": {str(n): runs[str(n)]["n"] for n in household}},
+    )
+
+
 def statement_counts(base: str, data: seed.DataSet) -> Figure:
     counts = {}
     for n, user in data.page_users.items():
@@ -605,6 +625,7 @@ def run(smoke: bool, reseed: bool, only: set[str] | None = None) -> list[Figure]
         same_server = [  # figures measured on one server with one worker, in this order
             ("1", "GraphQL vs bare route", lambda base: graphql_overhead(base, population_ids, plan)),
             ("2", "history independence", lambda base: history_independence(base, data, ids, plan)),
+            ("2b", "insights independence", lambda base: insights_independence(base, data, ids, plan)),
             ("3", "page latency", lambda base: page_latency(base, data, plan)),
             ("4", "write path", lambda base: write_path(base, url, data, plan)),
             ("4b", "write path through 500 category rules", lambda base: rule_write_path(base, url, data, plan)),
@@ -685,7 +706,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--smoke", action="store_true", help="small data, short runs, into bench/results/smoke/")
     parser.add_argument("--reseed", action="store_true", help="rebuild the cached database")
-    parser.add_argument("--only", help="comma-separated figures to run (1,2,3,4,4b,5,6,P1,P2)")
+    parser.add_argument("--only", help="comma-separated figures to run (1,2,2b,3,4,4b,5,6,P1,P2)")
     parser.add_argument("--profile", choices=["graphql", "rest", "page"], help="py-spy the server under one load instead")
     args = parser.parse_args(argv)
     if args.profile:
