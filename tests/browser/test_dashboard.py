@@ -173,3 +173,51 @@ SPEND = "mutation($input: RecordTransactionInput!) { recordTransaction(input: $i
 def _graphql(base: str, query: str, variables: dict) -> None:
     body = httpx.post(base + "/graphql", json={"query": query, "variables": variables}, timeout=10).json()
     assert not body.get("errors") and not any(v["errors"] for v in body["data"].values()), body
+
+
+def _gql(base: str, query: str, variables: dict) -> dict:
+    body = httpx.post(base + "/graphql", json={"query": query, "variables": variables}, timeout=30).json()
+    assert not body.get("errors"), body
+    return body["data"]
+
+
+def test_dashboard_shows_goals_and_each_categorys_last_periods(server, page):
+    watch = PageWatch(page)
+    page.on("console", lambda m: watch.errors.append(m.text) if m.type == "error" else None)
+    today = datetime.now(timezone.utc).date()
+    y, m = divmod(today.month - 1 - 3, 12)
+    start = f"{today.year + y}-{m + 1:02d}-01T00:00:00"
+    made = _gql(server, """mutation($i: CreateBudgetInput!) { createBudget(input: $i) { budget { id } } }""", {"i": {
+        "userId": "goal_user", "name": "Savings", "type": "PERSONAL", "period": "MONTHLY", "startDate": start,
+        "categories": [{"name": "Vacation", "amount": "300.00"}, {"name": "Groceries", "amount": "400.00"}]}})
+    budget_id = made["createBudget"]["budget"]["id"]
+    inputs = []
+    for back, (vacation, groceries) in zip((3, 2, 1), (("250.00", "380.00"), ("300.00", "450.00"), ("200.00", "390.00"))):
+        yy, mm = divmod(today.month - 1 - back, 12)
+        day = f"{today.year + yy}-{mm + 1:02d}-10"
+        inputs += [{"userId": "goal_user", "category": "Vacation", "amount": vacation, "occurredOn": day},
+                   {"userId": "goal_user", "category": "Groceries", "amount": groceries, "occurredOn": day}]
+    _gql(server, "mutation($i: [RecordTransactionInput!]!) { recordTransactions(inputs: $i) { createdCount } }",
+         {"i": inputs})
+    goal = _gql(server, """mutation($i: CreateGoalInput!) { createGoal(input: $i) { goal { id } errors { message } } }""",
+                {"i": {"userId": "goal_user", "name": "Trip to Lisbon", "targetAmount": "3000.00",
+                       "targetDate": f"{today.year + 1}-06-30", "budgetId": budget_id, "category": "Vacation",
+                       "startingAmount": "250.00"}})["createGoal"]["goal"]
+
+    page.goto(server + "/")
+    page.get_by_label("User", exact=True).fill("goal_user")
+    page.get_by_role("button", name="Show budgets").click()
+    row = page.locator(f'li.goal[data-goal-id="{goal["id"]}"]')
+    row.wait_for()
+    assert "Trip to Lisbon" in row.inner_text()
+    assert "1,000.00 USD of 3,000.00 USD" in row.inner_text()  # 250 + 250 + 300 + 200
+    bar = row.get_by_role("progressbar")
+    assert bar.get_attribute("aria-valuenow") == "33"
+    chart = page.locator('li.category[data-category="Groceries"] svg.chart')
+    chart.wait_for()
+    assert chart.locator("g").count() == 4  # three past months and this one
+    assert chart.locator("g.over").count() == 1  # 450 of 400
+    assert "Groceries, last 4 periods" in chart.get_attribute("aria-label")
+    page.screenshot(path=str(ARTIFACTS / "dashboard-goals.png"), full_page=True)
+    assert watch.errors == []
+    assert watch.outside(server) == []

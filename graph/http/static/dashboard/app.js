@@ -25,6 +25,8 @@ query DashboardBudgets($userId: String!) {
         totalBudgeted totalSpent totalRemaining percentUsed projectedSpent status
         categories { categoryName budgetedAmount spentAmount remainingAmount percentUsed status projectedSpent }
       }
+      periods(last: 6) { periodIndex currentPeriod categories { categoryName spentAmount budgetedAmount } }
+      goals { id name category saved targetAmount percentComplete perPeriodNeeded onTrack status targetDate }
     }
   }
 }`;
@@ -226,6 +228,84 @@ function categoryRow(c, currency) {
   );
 }
 
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
+  for (const child of children.flat()) node.append(child);
+  return node;
+}
+
+// A small chart of one category's last periods (oldest first): a bar per period's
+// spending, a tick for what it had to spend. Inline SVG: nothing loaded from elsewhere.
+function categoryChart(name, periods, currency) {
+  const points = periods
+    .slice()
+    .reverse()
+    .map((p) => {
+      const c = p.categories.find((x) => x.categoryName === name);
+      return c ? { label: p.currentPeriod, spent: Number(c.spentAmount), budgeted: Number(c.budgetedAmount), c } : null;
+    })
+    .filter(Boolean);
+  if (points.length < 2) return null;
+  const width = 120, height = 36, gap = 2;
+  const top = Math.max(...points.map((p) => Math.max(p.spent, p.budgeted)), 1);
+  const barWidth = (width - gap * (points.length - 1)) / points.length;
+  const title = `${name}, last ${points.length} periods: ` +
+    points.map((p) => `${p.label} ${money(p.c.spentAmount, currency)}`).join(", ");
+  return svg(
+    "svg",
+    { class: "chart", viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": title },
+    svg("title", {}, title),
+    points.map((p, i) => {
+      const x = i * (barWidth + gap);
+      const h = Math.max((Math.max(p.spent, 0) / top) * (height - 2), p.spent > 0 ? 1 : 0);
+      const limitY = height - (p.budgeted / top) * (height - 2);
+      return svg(
+        "g",
+        { class: p.spent > p.budgeted ? "over" : "within", "data-period": p.label },
+        svg("rect", { class: "chart-bar", x: x.toFixed(2), y: (height - h).toFixed(2), width: barWidth.toFixed(2), height: h.toFixed(2) }),
+        svg("line", { class: "chart-limit", x1: x.toFixed(2), x2: (x + barWidth).toFixed(2), y1: limitY.toFixed(2), y2: limitY.toFixed(2) }),
+      );
+    }),
+  );
+}
+
+function goalRow(g, currency) {
+  const width = Math.min(Number(g.percentComplete), 100);
+  return el(
+    "li",
+    { class: "goal", "data-goal-id": g.id, "data-status": g.status },
+    el(
+      "div",
+      { class: "category-head" },
+      el("span", { class: "goal-name" }, g.name),
+      el("span", { class: "goal-percent" }, `${Number(g.percentComplete).toFixed(1)}%`),
+      el("span", { class: "status", "data-status": g.onTrack ? "ON_TRACK" : "WARNING" },
+        g.status === "REACHED" ? "reached" : g.onTrack ? "on track" : "behind"),
+    ),
+    el(
+      "div",
+      {
+        class: "bar goal-bar",
+        role: "progressbar",
+        "aria-label": `Goal ${g.name}: ${Number(g.percentComplete).toFixed(1)}% saved`,
+        "aria-valuemin": 0,
+        "aria-valuemax": 100,
+        "aria-valuenow": Math.round(width),
+      },
+      el("div", { class: "bar-fill", style: `width: ${width}%` }),
+    ),
+    el(
+      "div",
+      { class: "category-figures goal-figures" },
+      `${money(g.saved, currency)} of ${money(g.targetAmount, currency)} by ${g.targetDate}`,
+      g.status === "REACHED" ? "" : ` · ${money(g.perPeriodNeeded, currency)} a period needed`,
+    ),
+  );
+}
+
 function budgetCard(b) {
   const p = b.progress;
   const daysLeft = Math.max(p.periodDaysTotal - p.periodDaysElapsed, 0);
@@ -247,7 +327,17 @@ function budgetCard(b) {
       el("div", {}, el("dt", {}, "Days left"), el("dd", { class: "days-left" }, `${daysLeft} of ${p.periodDaysTotal}`)),
       el("div", {}, el("dt", {}, "Forecast"), el("dd", { class: "forecast" }, `${money(p.projectedSpent, b.currency)} by period end`)),
     ),
-    el("ul", { class: "categories" }, p.categories.map((c) => categoryRow(c, b.currency))),
+    el("ul", { class: "categories" }, p.categories.map((c) => {
+      const row = categoryRow(c, b.currency);
+      const chart = categoryChart(c.categoryName, b.periods || [], b.currency);
+      if (chart) row.append(chart);
+      return row;
+    })),
+    (b.goals || []).length
+      ? el("section", { class: "goals", "aria-label": `Goals of ${b.name}` },
+          el("h4", {}, "Goals"),
+          el("ul", { class: "goal-list" }, b.goals.map((g) => goalRow(g, b.currency))))
+      : "",
   );
 }
 
