@@ -21,7 +21,7 @@ def test_bench_smoke_reports_every_figure(postgres_url):  # PostgreSQL-only: ski
     out = ROOT / "bench" / "results" / "smoke"
     report = json.loads((out / "results.json").read_text())
     figures = {f["figure"]: f for f in report["figures"]}
-    assert set(figures) == {"1", "2", "3a", "3b", "4", "5", "6", "P1", "P2"}
+    assert set(figures) == {"1", "2", "2b", "3a", "3b", "4", "4b", "5", "6", "P1", "P2"}
     for f in figures.values():
         assert FIELDS <= set(f), f
         assert f["met"] is None or isinstance(f["met"], bool)
