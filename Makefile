@@ -33,12 +33,15 @@ browser:
 	@sh .ci/ensure-browser
 
 # The whole suite, bench-smoke included (tests/bench/), so the benchmark cannot rot.
+# Two workers (one per core here), each test file on one of them: every worker has its own
+# PostgreSQL database and SQLite files, so files never share state.
+PYTEST_WORKERS ?= auto
 test: install postgres browser bench-tools bench-peers
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # The in-process kinds (unit, graphql, rest) on both databases: the quick loop while working.
 test-fast: install postgres
-	$(PY) -m pytest tests/unit tests/graphql tests/rest
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile tests/unit tests/graphql tests/rest
 
 test-sqlite: install browser
 	$(PY) -m pytest -k "not postgres"
