@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from typing import Callable
 import json
 import os
 import statistics
@@ -374,20 +375,21 @@ async def raw_write(url: str, rows: list[dict], now: datetime) -> float:
         await conn.close()
 
 
-def write_path(base: str, url: str, data: seed.DataSet, plan: Plan) -> Figure:
+def _timed_writes(base: str, url: str, plan: Plan, rounds: Callable[[int], tuple[list[dict], list[dict]]]) -> tuple[list[float], list[float]]:
+    """Seconds per round of recordTransactions (the round's GraphQL inputs) and of the raw
+    baseline (its rows), taking turns; the first round of each warms up."""
     now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
-    run_id = uuid.uuid4().hex[:6]
     graphql_s, raw_s = [], []
-    for i in range(plan.write_rounds + 1):  # the first round of each warms up
-        rows = [{**r, "externalId": f"{run_id}-{r['externalId']}"} for r in _write_rows(data, i, now)]
-        body = json.dumps({"query": RECORD_MANY, "variables": {"inputs": rows}}).encode()
+    for i in range(plan.write_rounds + 1):
+        inputs, rows = rounds(i)
+        body = json.dumps({"query": RECORD_MANY, "variables": {"inputs": inputs}}).encode()
 
         def via_graphql() -> float:
             started = time.perf_counter()
             response = httpx.post(base + "/graphql", content=body, headers={"content-type": "application/json"}, timeout=120)
             elapsed = time.perf_counter() - started
             payload = response.json()["data"]["recordTransactions"]
-            assert payload["createdCount"] == len(rows), payload
+            assert payload["createdCount"] == len(inputs), payload
             return elapsed
 
         def via_raw() -> float:
@@ -401,15 +403,34 @@ def write_path(base: str, url: str, data: seed.DataSet, plan: Plan) -> Figure:
         if i:
             graphql_s.append(elapsed)
             raw_s.append(raw)
+    return graphql_s, raw_s
+
+
+def _write_figure(key: str, title: str, data: seed.DataSet, graphql_s: list[float], raw_s: list[float], plan: Plan,
+                  note: str) -> Figure:
     value = round(data.writer_rows / statistics.median(graphql_s), 1)
     baseline = round(data.writer_rows / statistics.median(raw_s), 1)
     r = ratio(value, baseline)
     return Figure(
-        "4", f"Write path: recordTransactions of {data.writer_rows:,} rows vs raw asyncpg COPY + rollups",
-        value, baseline, r, ">= 0.25", r is not None and r >= 0.25, "rows/s",
-        note="GraphQL side: validation, insert, daily and monthly rollups, alert evaluation, one transaction",
+        key, title, value, baseline, r, ">= 0.25", r is not None and r >= 0.25, "rows/s", note=note,
         details={"graphql_ms": round(statistics.median(graphql_s) * 1000, 1),
                  "raw_ms": round(statistics.median(raw_s) * 1000, 1), "rounds": plan.write_rounds},
+    )
+
+
+def write_path(base: str, url: str, data: seed.DataSet, plan: Plan) -> Figure:
+    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    run_id = uuid.uuid4().hex[:6]
+
+    def rounds(i: int) -> tuple[list[dict], list[dict]]:
+        rows = [{**r, "externalId": f"{run_id}-{r['externalId']}"} for r in _write_rows(data, i, now)]
+        return rows, rows
+
+    graphql_s, raw_s = _timed_writes(base, url, plan, rounds)
+    return _write_figure(
+        "4", f"Write path: recordTransactions of {data.writer_rows:,} rows vs raw asyncpg COPY + rollups",
+        data, graphql_s, raw_s, plan,
+        "GraphQL side: validation, insert, daily and monthly rollups, alert evaluation, one transaction",
     )
 
 
@@ -421,7 +442,7 @@ mutation($i: CreateCategoryRuleInput!) { createCategoryRule(input: $i) { rule { 
 
 def rule_write_path(base: str, url: str, data: seed.DataSet, plan: Plan) -> Figure:
     """Figure 4b: the same batch without categories, through 500 category rules of the
-    writer (none matches before the last few), against the same raw baseline."""
+    writer (tried highest priority first), against the same raw baseline."""
     user = "rule-writer"
     for n in range(RULES_FOR_BENCH):
         match = {"descriptionContains": f"shop {n:03d}"} if n % 3 else {"descriptionStartsWith": f"store {n:03d}"}
@@ -429,43 +450,19 @@ def rule_write_path(base: str, url: str, data: seed.DataSet, plan: Plan) -> Figu
                                       "priority": n % 7, "match": match}})
     now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
     run_id = uuid.uuid4().hex[:6]
-    graphql_s, raw_s = [], []
-    for i in range(plan.write_rounds + 1):
-        base_rows = _write_rows(data, 1000 + i, now)
-        rows = [{**r, "userId": user, "externalId": f"{run_id}-{r['externalId']}"} for r in base_rows]
+
+    def rounds(i: int) -> tuple[list[dict], list[dict]]:
+        rows = [{**r, "userId": user, "externalId": f"{run_id}-{r['externalId']}"} for r in _write_rows(data, 1000 + i, now)]
         unlabelled = [
             {k: v for k, v in r.items() if k != "category"} | {"description": f"card purchase shop {j % 500:03d}"}
             for j, r in enumerate(rows)
         ]
-        body = json.dumps({"query": RECORD_MANY, "variables": {"inputs": unlabelled}}).encode()
+        return unlabelled, rows
 
-        def via_graphql() -> float:
-            started = time.perf_counter()
-            response = httpx.post(base + "/graphql", content=body, headers={"content-type": "application/json"}, timeout=120)
-            elapsed = time.perf_counter() - started
-            payload = response.json()["data"]["recordTransactions"]
-            assert payload["createdCount"] == len(rows), payload
-            return elapsed
-
-        def via_raw() -> float:
-            return asyncio.run(raw_write(url, rows, now))
-
-        if i % 2:
-            raw, elapsed = via_raw(), via_graphql()
-        else:
-            elapsed, raw = via_graphql(), via_raw()
-        if i:
-            graphql_s.append(elapsed)
-            raw_s.append(raw)
-    value = round(data.writer_rows / statistics.median(graphql_s), 1)
-    baseline = round(data.writer_rows / statistics.median(raw_s), 1)
-    r = ratio(value, baseline)
-    return Figure(
+    graphql_s, raw_s = _timed_writes(base, url, plan, rounds)
+    return _write_figure(
         "4b", f"Write path with {RULES_FOR_BENCH} category rules: {data.writer_rows:,} rows without a category",
-        value, baseline, r, ">= 0.25", r is not None and r >= 0.25, "rows/s",
-        note="every row is matched against the writer's 500 rules (highest priority first)",
-        details={"graphql_ms": round(statistics.median(graphql_s) * 1000, 1),
-                 "raw_ms": round(statistics.median(raw_s) * 1000, 1), "rounds": plan.write_rounds},
+        data, graphql_s, raw_s, plan, "every row is matched against the writer's 500 rules (highest priority first)",
     )
 
 

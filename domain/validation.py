@@ -171,6 +171,22 @@ def moment(value: Any, *field: str, label: str = "Date") -> datetime:
     return value
 
 
+def calendar_date(value: Any, *field: str, label: str = "date") -> date:
+    """A calendar date (``2025-11-30``, or a ``date``) in the years 1900–2999."""
+    if isinstance(value, datetime):
+        raise validation(f"{label} is a date without a time (2025-11-30)", *field)
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise validation(f"{label} {value!r} is not an ISO 8601 date (2025-11-30)", *field) from None
+    if not isinstance(value, date):
+        raise validation(f"{label} must be a date (2025-11-30)", *field)
+    if not (YEAR_MIN <= value.year <= YEAR_MAX):
+        raise validation(f"{label} must be between the years {YEAR_MIN} and {YEAR_MAX}", *field)
+    return value
+
+
 def period_index(anchor: datetime, period: BudgetPeriod, k: Any, *field: str) -> int:
     """A period index whose period starts in the years 1900–2999 (checked before any
     calendar arithmetic, so ``period: 2147483647`` is VALIDATION, not an overflow)."""

@@ -49,16 +49,7 @@ def name(value: Any, *field: str) -> str:
 def target_date(value: Any, *field: str) -> date:
     if isinstance(value, datetime):
         value = value.date()
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            raise validation(f"targetDate {value!r} is not an ISO 8601 date", *field) from None
-    if not isinstance(value, date):
-        raise validation("targetDate must be a date", *field)
-    if not v.YEAR_MIN <= value.year <= v.YEAR_MAX:
-        raise validation(f"targetDate must be between the years {v.YEAR_MIN} and {v.YEAR_MAX}", *field)
-    return value
+    return v.calendar_date(value, *field, label="targetDate")
 
 
 def _index(budget: Budget, day: date) -> int:

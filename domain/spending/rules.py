@@ -76,19 +76,8 @@ def occurrence(at: Any, on: Any, now: datetime, *path: str) -> tuple[datetime, d
 
 
 def calendar_day(value: Any, *field: str) -> date:
-    """A calendar date (``2025-11-30``) in the years 1900–2999."""
-    if isinstance(value, datetime):
-        raise validation("occurredOn is a date without a time (2025-11-30)", *field)
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            raise validation(f"occurredOn {value!r} is not an ISO 8601 date (2025-11-30)", *field) from None
-    if not isinstance(value, date):
-        raise validation("occurredOn must be a date (2025-11-30)", *field)
-    if not (v.YEAR_MIN <= value.year <= v.YEAR_MAX):
-        raise validation(f"occurredOn must be between the years {v.YEAR_MIN} and {v.YEAR_MAX}", *field)
-    return value
+    """A transaction's ``occurredOn``."""
+    return v.calendar_date(value, *field, label="occurredOn")
 
 
 def naive_utc(value: datetime | str, *field: str) -> datetime:
