@@ -23,6 +23,7 @@ from graph.api.core.limits import limit_extensions
 from graph.api.budgets.mutations import BudgetMutations
 from graph.api.budgets.queries import BudgetQueries
 from graph.api.core.scalars import SCALAR_MAP
+from graph.api.nodes.queries import NodeQueries
 from graph.api.sharing.mutations import SharingMutations
 from graph.api.sharing.queries import SharingQueries
 from graph.api.spending.mutations import SpendingMutations
@@ -33,7 +34,8 @@ from graph.api.webhooks.mutations import WebhookMutations
 from graph.api.webhooks.queries import WebhookQueries
 
 Query = merge_types(
-    "Query", (BudgetQueries, SharingQueries, SpendingQueries, TemplateQueries, AlertQueries, WebhookQueries)
+    "Query",
+    (BudgetQueries, SharingQueries, SpendingQueries, TemplateQueries, AlertQueries, WebhookQueries, NodeQueries),
 )
 Mutation = merge_types(
     "Mutation",

@@ -10,6 +10,7 @@ from datetime import datetime
 from domain.models import utcnow
 
 
+from graph.api.core.node import Node
 from graph.api.core.pagination import Connection
 
 
@@ -59,7 +60,7 @@ def _categories(root: "Budget") -> list[CategoryLimit]:
 
 
 @strawberry.type(description="A budget: a limit per category, repeating every period from its start date.")
-class Budget:
+class Budget(Node):
     id: strawberry.ID
     user_id: str
     name: str

@@ -12,11 +12,12 @@ from decimal import Decimal
 
 from domain import models
 
+from graph.api.core.node import Node
 from graph.api.core.pagination import Connection
 
 
 @strawberry.type(description="Spending in one category; a negative amount is a refund.")
-class Transaction:
+class Transaction(Node):
     id: strawberry.ID
     user_id: str
     category: str
