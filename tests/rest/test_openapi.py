@@ -1,13 +1,24 @@
 """GET /openapi.json: an OpenAPI 3.1 document that the validator accepts, that documents
 every route of the app (but GraphQL's and the dashboard page), and whose schemas the
-real responses of each route match, successes and errors, on SQLite and PostgreSQL."""
+real responses of each route match, successes and errors, on SQLite and PostgreSQL;
+then schemathesis fuzzes the real server from it (bounded, derandomized)."""
 
 from __future__ import annotations
 
 import re
 
 import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from openapi_spec_validator import validate
 from starlette.routing import Route
 
@@ -17,6 +28,7 @@ from graph.settings import AuthSettings
 from tests.rest.test_rest import body, exact
 from tests.support.auth import AUDIENCE, ISSUER, SECRET, mint
 from tests.support.queries import app_client
+from tests.support.server import running_server
 
 # Routes with a contract of their own elsewhere: not REST.
 NOT_REST = {
@@ -187,3 +199,24 @@ async def test_authentication_errors_match_the_documented_schemas(db_url):
         check("/budgets", "get", await http.get("/budgets", params={"user_id": "someone_else"}, headers=viewer))  # 403
         check("/budgets", "post", await http.post("/budgets", json={**body("someone_else")}, headers=viewer))  # 403
         assert {s for _, _, s in check.seen} == {200, 401, 403}
+
+
+FUZZ_EXAMPLES = 60
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
+def test_fuzzed_requests_from_the_document_never_fail_the_server(db_url, mode):
+    """schemathesis, from the served document: no 5xx, and every answer conforms to it."""
+    with running_server(db_url) as base:
+        schema = schemathesis.openapi.from_url(base + "/openapi.json")
+
+        @settings(max_examples=FUZZ_EXAMPLES, derandomize=True, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(case=schema.as_strategy(generation_mode=mode))
+        def run(case) -> None:
+            response = case.call(base_url=base, timeout=10)
+            assert response.status_code < 500, (case.method, case.formatted_path, case.body, response.text)
+            case.validate_response(response, checks=[not_a_server_error, status_code_conformance,
+                                                     content_type_conformance, response_schema_conformance])
+
+        run()
