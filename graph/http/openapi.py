@@ -245,8 +245,7 @@ BASE: dict[str, Any] = {
 def document(routes: list[BaseRoute]) -> dict[str, Any]:
     """The OpenAPI document of the routes that document themselves (``---`` YAML in
     their endpoint's docstring), paths in the order the routes match."""
-    generated = SchemaGenerator({**BASE, "paths": {}}).get_schema(routes)
-    return {**generated, "paths": dict(generated["paths"])}
+    return SchemaGenerator({**BASE, "paths": {}}).get_schema(routes)
 
 
 async def openapi_json(request: Request) -> Response:

@@ -9,7 +9,6 @@ import httpx
 from domain.paging import PAGE_MAX
 from graph.settings import AuthSettings
 
-from tests.conftest import GraphQLClient
 from tests.graphql.test_alerts import current_budget, now_iso
 from tests.graphql.test_query_cost import counting
 from tests.graphql.test_sharing import ACCEPT, SHARE, UNSHARE
@@ -130,7 +129,6 @@ class Viewer:
 
     def __init__(self, http: httpx.AsyncClient, user: str):
         self.user = user
-        self.gql = GraphQLClient(http)
         self.headers = {"Authorization": f"Bearer {mint(user)}"}
         self.http = http
 
