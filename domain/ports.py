@@ -225,6 +225,10 @@ class SpendingRepository(Protocol):
 
     async def get(self, transaction_id: str) -> Transaction | None: ...
 
+    async def get_many(self, transaction_ids: Sequence[str]) -> dict[str, Transaction]:
+        """Those of ``transaction_ids`` that are stored, by id (one statement)."""
+        ...
+
     async def stored_ids(self, transaction_ids: Sequence[str]) -> set[str]:
         """Those of ``transaction_ids`` that are stored."""
         ...
@@ -267,6 +271,10 @@ class AlertRepository(Protocol):
 
     async def get(self, alert_id: str) -> AlertEvent | None: ...
 
+    async def get_many(self, alert_ids: Sequence[str]) -> dict[str, AlertEvent]:
+        """Those of ``alert_ids`` that are stored, by id (one statement)."""
+        ...
+
     async def delete_for_budget(self, budget_id: str) -> None:
         """Delete a (deleted) budget's alerts, and their webhook deliveries not yet sent
         (those already sent or failed stay in the delivery log)."""
@@ -308,6 +316,10 @@ class WebhookRepository(Protocol):
         ...
 
     async def get(self, webhook_id: str) -> Webhook | None: ...
+
+    async def get_many(self, webhook_ids: Sequence[str]) -> dict[str, Webhook]:
+        """Those of ``webhook_ids`` that are stored, by id (one statement)."""
+        ...
 
     async def for_users(self, user_ids: Sequence[str]) -> list[Webhook]:
         """The users' webhooks, locked against deletion until the transaction ends."""

@@ -40,6 +40,7 @@ from persistence.unit_of_work import SqlUnitOfWorkFactory
 from persistence.webhook_worker import WebhookWorker
 
 from graph.http import dashboard
+from graph.http import openapi
 from graph.http import rest
 from graph.http.auth import Authenticator, authenticator, unauthenticated_response
 from graph.api.context import Context
@@ -193,11 +194,40 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await engine.dispose()
 
     async def healthz(_: Request) -> JSONResponse:
-        """The process is up (whatever the database is doing)."""
+        """The process is up (whatever the database is doing).
+        ---
+        summary: Liveness
+        operationId: healthz
+        tags: [meta]
+        security: [{}]
+        responses:
+          "200":
+            description: The process is up
+            content:
+              application/json:
+                schema: {$ref: "#/components/schemas/Health"}
+        """
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> JSONResponse:
-        """The database answers and its schema is at the migrations' head."""
+        """The database answers and its schema is at the migrations' head.
+        ---
+        summary: Readiness
+        operationId: readyz
+        tags: [meta]
+        security: [{}]
+        responses:
+          "200":
+            description: Ready
+            content:
+              application/json:
+                schema: {$ref: "#/components/schemas/Health"}
+          "503":
+            description: The database does not answer, or its migrations are not current (status unavailable)
+            content:
+              application/json:
+                schema: {$ref: "#/components/schemas/Health"}
+        """
         reason = await readiness(request.app.state.engine)
         if reason is None:
             return JSONResponse({"status": "ready"})
@@ -226,6 +256,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         [
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/openapi.json", openapi.openapi_json, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),

@@ -149,6 +149,13 @@ class SqlAlertRepository:
         row = (await self.session.execute(select(AlertRow).where(AlertRow.id == alert_id))).scalar_one_or_none()
         return to_domain(row) if row else None
 
+    async def get_many(self, alert_ids: Sequence[str]) -> dict[str, AlertEvent]:
+        wanted = sorted({i for i in alert_ids if storable(i)})
+        if not wanted:
+            return {}
+        rows = (await self.session.execute(select(AlertRow).where(AlertRow.id.in_(wanted)))).scalars()
+        return {r.id: to_domain(r) for r in rows}
+
     async def delete_for_budget(self, budget_id: str) -> None:
         seqs = select(AlertRow.seq).where(AlertRow.budget_id == budget_id)
         await self.session.execute(

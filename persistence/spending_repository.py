@@ -308,6 +308,13 @@ class SqlSpendingRepository:
         ).scalar_one_or_none()
         return (await self._domain([row]))[0] if row else None
 
+    async def get_many(self, transaction_ids: Sequence[str]) -> dict[str, Transaction]:
+        wanted = sorted({i for i in transaction_ids if storable(i)})
+        if not wanted:
+            return {}
+        rows = (await self.session.execute(select(TransactionRow).where(TransactionRow.id.in_(wanted)))).scalars()
+        return {r.id: to_domain(r) for r in rows}
+
     async def stored_ids(self, transaction_ids: Sequence[str]) -> set[str]:
         transaction_ids = [i for i in transaction_ids if storable(i)]
         if not transaction_ids:

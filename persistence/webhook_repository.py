@@ -100,6 +100,13 @@ class SqlWebhookRepository:
         row = (await self.session.execute(select(WebhookRow).where(WebhookRow.id == webhook_id))).scalar_one_or_none()
         return _webhook(row) if row else None
 
+    async def get_many(self, webhook_ids: Sequence[str]) -> dict[str, Webhook]:
+        wanted = sorted({i for i in webhook_ids if storable(i)})
+        if not wanted:
+            return {}
+        rows = (await self.session.execute(select(WebhookRow).where(WebhookRow.id.in_(wanted)))).scalars()
+        return {r.id: _webhook(r) for r in rows}
+
     async def for_users(self, user_ids: Sequence[str]) -> list[Webhook]:
         # FOR SHARE: a concurrent deleteWebhook waits for this transaction, then removes
         # the deliveries it queued too (see delete), so none outlives its webhook.

@@ -7,7 +7,7 @@ owner and EDITOR members acknowledge them (acknowledging is shared by all member
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Sequence
 
 from domain.access import Actor, can_edit, can_read, owns, require_user
 from domain.alerts.rules import AlertEvent
@@ -23,6 +23,11 @@ REPLAY_MAX = 1000
 def budget_audience(budget: Budget) -> frozenset[str]:
     """Who receives a budget's alerts: its owner and its members."""
     return frozenset({budget.user_id, *(m.user_id for m in budget.members)})
+
+
+def _may_read(actor: Actor, event: AlertEvent, budget: Budget | None) -> bool:
+    """An alert is its budget owner's (``user_id``) and its current members'."""
+    return owns(actor, event.user_id) or (budget is not None and can_read(actor, budget))
 
 
 class AlertService:
@@ -46,11 +51,19 @@ class AlertService:
         async with self.uow() as uow:
             return await uow.alerts.page(user, budget_id, bool(unacknowledged_only), first, after)
 
+    async def find_many(self, actor: Actor, alert_ids: Sequence[str]) -> dict[str, AlertEvent]:
+        """Those of ``alert_ids`` the caller may read, by id (two reads): as ``alerts``
+        lists them, those of their own budgets and of budgets shared with them now."""
+        async with self.uow() as uow:
+            events = await uow.alerts.get_many(alert_ids)
+            budgets = await uow.budgets.get_many(sorted({e.budget_id for e in events.values()}))
+        return {i: e for i, e in events.items() if _may_read(actor, e, budgets.get(e.budget_id))}
+
     async def acknowledge(self, actor: Actor, alert_id: str) -> AlertEvent:
         async with self.uow(write=True) as uow:
             event = await uow.alerts.get(alert_id)
             budget = await uow.budgets.get(event.budget_id) if event is not None else None
-            if event is None or not (owns(actor, event.user_id) or (budget and can_read(actor, budget))):
+            if event is None or not _may_read(actor, event, budget):
                 raise not_found(f"Alert with ID {alert_id} not found", "id")
             if not (owns(actor, event.user_id) or can_edit(actor, budget)):
                 raise forbidden(f"You may not acknowledge alert {alert_id}: only its budget's owner and editors may", "id")

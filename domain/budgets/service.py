@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from domain.alerts import raising as alerting
 from domain.budgets import history
@@ -114,6 +114,13 @@ class BudgetService:
         async with self.uow() as uow:
             budget = await uow.budgets.get(budget_id)
         return budget if budget is not None and can_read(actor, budget) else None
+
+    async def find_budgets(self, actor: Actor, budget_ids: Sequence[str]) -> dict[str, Budget]:
+        """Those of the budgets the caller may read, by id (one read): as :meth:`find_budget`
+        for each id, the others simply absent."""
+        async with self.uow() as uow:
+            found = await uow.budgets.get_many(list(dict.fromkeys(budget_ids)))
+        return {i: b for i, b in found.items() if can_read(actor, b)}
 
     async def get_budget(self, actor: Actor, budget_id: str) -> Budget:
         async with self.uow() as uow:

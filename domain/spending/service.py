@@ -171,6 +171,13 @@ class SpendingService:
             found = await uow.spending.get(transaction_id)
         return found if found is not None and owns(actor, found.user_id) else None
 
+    async def find_many(self, actor: Actor, transaction_ids: Sequence[str]) -> dict[str, Transaction]:
+        """Those of the caller's transactions among ``transaction_ids``, by id (one read):
+        another user's is absent, as a missing one is."""
+        async with self.uow() as uow:
+            found = await uow.spending.get_many(transaction_ids)
+        return {i: t for i, t in found.items() if owns(actor, t.user_id)}
+
     async def list(
         self,
         actor: Actor,

@@ -21,6 +21,9 @@ from domain.models import BudgetPeriod, BudgetType
 from domain.validation import Problems
 
 
+ID_PREFIX = "tpl_"
+
+
 @dataclass(frozen=True)
 class TemplateCategory:
     name: str
@@ -48,6 +51,12 @@ class Template:
     @property
     def built_in(self) -> bool:
         return self.owner is None
+
+    @property
+    def id(self) -> str:
+        """Its global id: ``tpl_<owner>/<key>`` for a user's own (a key holds no ``/``, so
+        the last one ends the owner), ``tpl_<key>`` for a built-in."""
+        return f"{ID_PREFIX}{self.key}" if self.owner is None else f"{ID_PREFIX}{self.owner}/{self.key}"
 
     @property
     def total_weight(self) -> Decimal:

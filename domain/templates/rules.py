@@ -12,7 +12,7 @@ from domain import money
 from domain import validation as v
 from domain.templates.builtin import BUILTINS
 from domain.errors import validation
-from domain.templates.model import TemplateCategory
+from domain.templates.model import ID_PREFIX, TemplateCategory
 
 KEY_PATTERN = re.compile(r"[a-z0-9_]{1,64}")
 NAME_MAX = 100  # so the default budget name "<name> - <Month YYYY>" fits a budget name
@@ -34,6 +34,19 @@ def key(value: Any, *field: str) -> str:
     if text in BUILTINS:
         raise validation(f"Template key {text!r} is a built-in template's: a template cannot shadow a built-in", *field)
     return text
+
+
+def parse_id(value: Any) -> tuple[str | None, str] | None:
+    """The (owner, key) a template's global id (``Template.id``) names, owner None for a
+    built-in; None for text that names no template."""
+    if not isinstance(value, str) or not value.startswith(ID_PREFIX) or not v.storable(value):
+        return None
+    owner, slash, key = value.removeprefix(ID_PREFIX).rpartition("/")
+    if not KEY_PATTERN.fullmatch(key):
+        return None
+    if not slash:
+        return (None, key) if key in BUILTINS else None
+    return (owner, key) if owner and key not in BUILTINS else None
 
 
 def name(value: Any, *field: str) -> str:

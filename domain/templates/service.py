@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from domain import periods
 from domain.templates import rules
 from domain import validation as v
-from domain.access import Actor, optional_user, require_user
+from domain.access import Actor, optional_user, owns, require_user
 from domain.templates.builtin import BUILTINS
 from domain.errors import BudgetError, conflict, not_found, validation
 from domain.models import Budget, BudgetPeriod, BudgetType
@@ -47,6 +47,28 @@ class TemplateService:
             return None
         async with self.uow() as uow:
             return await uow.templates.get(user, key)
+
+    async def find_many(self, actor: Actor, template_ids: Sequence[str]) -> dict[str, Template]:
+        """Templates by global id (``Template.id``): the built-ins, and the caller's own
+        (another user's is absent, as a missing one is). One read per user template."""
+        found: dict[str, Template] = {}
+        wanted: dict[str, tuple[str, str]] = {}
+        for template_id in dict.fromkeys(template_ids):
+            named = rules.parse_id(template_id)
+            if named is None:
+                continue
+            owner, key = named
+            if owner is None:
+                found[template_id] = BUILTINS[key]
+            elif owns(actor, owner):
+                wanted[template_id] = (owner, key)
+        if wanted:
+            async with self.uow() as uow:
+                for template_id, (owner, key) in wanted.items():
+                    template = await uow.templates.get(owner, key)
+                    if template is not None:
+                        found[template_id] = template
+        return found
 
     async def get_template(
         self, actor: Actor, key: str, user_id: str | None = None, *, field: str = "key"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from domain.webhooks import rules as webhooks
 from domain.access import Actor, owns, require_user
@@ -69,6 +69,12 @@ class WebhookService:
         user = require_user(actor, user_id, "userId")
         async with self.uow() as uow:
             return await uow.webhooks.list_for_user(user)
+
+    async def find_many(self, actor: Actor, webhook_ids: Sequence[str]) -> dict[str, Webhook]:
+        """Those of the caller's webhooks among ``webhook_ids``, by id (one read)."""
+        async with self.uow() as uow:
+            found = await uow.webhooks.get_many(webhook_ids)
+        return {i: w for i, w in found.items() if owns(actor, w.user_id)}
 
     async def delete(self, actor: Actor, webhook_id: str) -> None:
         """Stops deliveries to it: pending ones are dropped with its delivery log."""

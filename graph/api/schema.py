@@ -26,6 +26,7 @@ from graph.api.goals.mutations import GoalMutations
 from graph.api.goals.queries import GoalQueries
 from graph.api.insights.queries import InsightQueries
 from graph.api.core.scalars import SCALAR_MAP
+from graph.api.nodes.queries import NodeQueries
 from graph.api.sharing.mutations import SharingMutations
 from graph.api.sharing.queries import SharingQueries
 from graph.api.spending.mutations import SpendingMutations
@@ -38,7 +39,7 @@ from graph.api.webhooks.queries import WebhookQueries
 Query = merge_types(
     "Query",
     (BudgetQueries, SharingQueries, SpendingQueries, TemplateQueries, AlertQueries, WebhookQueries, GoalQueries,
-     InsightQueries),
+     InsightQueries, NodeQueries),
 )
 Mutation = merge_types(
     "Mutation",

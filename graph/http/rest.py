@@ -233,6 +233,30 @@ def endpoint(handler: Endpoint) -> Callable[[Request], Awaitable[Response]]:
 
 @endpoint
 async def create_budget(request: Request, budgets: BudgetService, actor: Actor) -> Response:
+    """Create a budget.
+    ---
+    summary: Create a budget
+    operationId: createBudget
+    tags: [budgets]
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema: {$ref: "#/components/schemas/BudgetCreate"}
+    responses:
+      "201":
+        description: The budget as stored
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Budget"}
+      "400": {$ref: "#/components/responses/BadRequest"}
+      "403": {$ref: "#/components/responses/Forbidden"}
+      "413": {$ref: "#/components/responses/PayloadTooLarge"}
+      "422": {$ref: "#/components/responses/Unreadable"}
+      "401": {$ref: "#/components/responses/Unauthenticated"}
+      "500": {$ref: "#/components/responses/InternalError"}
+      default: {$ref: "#/components/responses/Error"}
+    """
     required = ("user_id", *CREATE_REQUIRED) if actor.trusted else CREATE_REQUIRED
     body = await read_object(request, CREATE_FIELDS, required)
     budget = await budgets.create_budget(actor, **{"user_id": None, **body})
@@ -241,6 +265,33 @@ async def create_budget(request: Request, budgets: BudgetService, actor: Actor) 
 
 @endpoint
 async def list_budgets(request: Request, budgets: BudgetService, actor: Actor) -> Response:
+    """A user's budgets, newest first: their own and those shared with them.
+    ---
+    summary: List a user's budgets
+    operationId: listBudgets
+    tags: [budgets]
+    parameters:
+      - name: user_id
+        in: query
+        description: Required with authentication off; with it on, the viewer (or omitted).
+        schema: {type: string}
+      - name: type
+        in: query
+        description: Only budgets of this type (case-insensitive).
+        schema: {type: string, enum: [personal, household, business, project, custom]}
+    responses:
+      "200":
+        description: Newest first
+        content:
+          application/json:
+            schema: {type: array, items: {$ref: "#/components/schemas/Budget"}}
+      "400": {$ref: "#/components/responses/BadRequest"}
+      "403": {$ref: "#/components/responses/Forbidden"}
+      "422": {$ref: "#/components/responses/Unreadable"}
+      "401": {$ref: "#/components/responses/Unauthenticated"}
+      "500": {$ref: "#/components/responses/InternalError"}
+      default: {$ref: "#/components/responses/Error"}
+    """
     user_id = request.query_params.get("user_id")
     if user_id is None and actor.trusted:
         raise Unreadable("Query parameter 'user_id' is required")
@@ -250,11 +301,57 @@ async def list_budgets(request: Request, budgets: BudgetService, actor: Actor) -
 
 @endpoint
 async def get_budget(request: Request, budgets: BudgetService, actor: Actor) -> Response:
+    """A budget by id.
+    ---
+    summary: Get a budget
+    operationId: getBudget
+    tags: [budgets]
+    parameters:
+      - {name: budget_id, in: path, required: true, schema: {type: string}, example: bud_8KJ2Lx0aQfZ3mN1p}
+    responses:
+      "200":
+        description: The budget
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Budget"}
+      "404": {$ref: "#/components/responses/NotFound"}
+      "401": {$ref: "#/components/responses/Unauthenticated"}
+      "500": {$ref: "#/components/responses/InternalError"}
+      default: {$ref: "#/components/responses/Error"}
+    """
     return json_response(budget_json(await budgets.get_budget(actor, request.path_params["budget_id"])))
 
 
 @endpoint
 async def update_budget(request: Request, budgets: BudgetService, actor: Actor) -> Response:
+    """Change some fields of a budget (its owner and EDITOR members).
+    ---
+    summary: Update a budget
+    operationId: updateBudget
+    tags: [budgets]
+    parameters:
+      - {name: budget_id, in: path, required: true, schema: {type: string}, example: bud_8KJ2Lx0aQfZ3mN1p}
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema: {$ref: "#/components/schemas/BudgetUpdate"}
+    responses:
+      "200":
+        description: The budget as updated
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Budget"}
+      "400": {$ref: "#/components/responses/BadRequest"}
+      "403": {$ref: "#/components/responses/Forbidden"}
+      "404": {$ref: "#/components/responses/NotFound"}
+      "409": {$ref: "#/components/responses/Conflict"}
+      "413": {$ref: "#/components/responses/PayloadTooLarge"}
+      "422": {$ref: "#/components/responses/Unreadable"}
+      "401": {$ref: "#/components/responses/Unauthenticated"}
+      "500": {$ref: "#/components/responses/InternalError"}
+      default: {$ref: "#/components/responses/Error"}
+    """
     updates = await read_object(request, UPDATE_FIELDS)
     budget = await budgets.update_budget(actor, request.path_params["budget_id"], updates)
     return json_response(budget_json(budget))
@@ -262,19 +359,83 @@ async def update_budget(request: Request, budgets: BudgetService, actor: Actor) 
 
 @endpoint
 async def delete_budget(request: Request, budgets: BudgetService, actor: Actor) -> Response:
+    """Delete a budget and its alerts (its owner only).
+    ---
+    summary: Delete a budget
+    operationId: deleteBudget
+    tags: [budgets]
+    parameters:
+      - {name: budget_id, in: path, required: true, schema: {type: string}, example: bud_8KJ2Lx0aQfZ3mN1p}
+    responses:
+      "204": {description: Deleted; no body}
+      "403": {$ref: "#/components/responses/Forbidden"}
+      "404": {$ref: "#/components/responses/NotFound"}
+      "401": {$ref: "#/components/responses/Unauthenticated"}
+      "500": {$ref: "#/components/responses/InternalError"}
+      default: {$ref: "#/components/responses/Error"}
+    """
     await budgets.delete_budget(actor, request.path_params["budget_id"])
     return Response(status_code=204)
 
 
 @endpoint
 async def list_templates(request: Request, budgets: BudgetService, actor: Actor) -> Response:
-    """Every template by key, as the spec lists them; ``?user_id=`` adds that user's own."""
+    """Every template by key, as the spec lists them; ``?user_id=`` adds that user's own.
+    ---
+    summary: List the templates
+    operationId: listTemplates
+    tags: [templates]
+    parameters:
+      - name: user_id
+        in: query
+        description: Adds that user's own templates (with authentication on, the viewer's are added by default).
+        schema: {type: string}
+    responses:
+      "200":
+        description: "Template key → template: the built-ins, then the user's own"
+        content:
+          application/json:
+            schema: {type: object, additionalProperties: {$ref: "#/components/schemas/Template"}}
+      "400": {$ref: "#/components/responses/BadRequest"}
+      "403": {$ref: "#/components/responses/Forbidden"}
+      "401": {$ref: "#/components/responses/Unauthenticated"}
+      "500": {$ref: "#/components/responses/InternalError"}
+      default: {$ref: "#/components/responses/Error"}
+    """
     templates = await request.app.state.services.templates.list_templates(actor, request.query_params.get("user_id"))
     return json_response({t.key: describe(t) for t in templates})
 
 
 @endpoint
 async def create_from_template(request: Request, budgets: BudgetService, actor: Actor) -> Response:
+    """Create a budget from a template: the income split into its categories.
+    ---
+    summary: Create a budget from a template
+    operationId: createBudgetFromTemplate
+    tags: [templates]
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema: {$ref: "#/components/schemas/FromTemplate"}
+    responses:
+      "201":
+        description: The budget as stored
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Budget"}
+      "400":
+        description: The domain refused the input (VALIDATION), or there is no such template (NOT_FOUND); nothing was stored.
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Error"}
+      "403": {$ref: "#/components/responses/Forbidden"}
+      "413": {$ref: "#/components/responses/PayloadTooLarge"}
+      "422": {$ref: "#/components/responses/Unreadable"}
+      "401": {$ref: "#/components/responses/Unauthenticated"}
+      "500": {$ref: "#/components/responses/InternalError"}
+      default: {$ref: "#/components/responses/Error"}
+    """
     # An unknown template is a 400 here, as the spec says (it is NOT_FOUND in GraphQL):
     # the domain reports it with the other input problems, and those are all 400.
     required = ("user_id", *FROM_TEMPLATE_REQUIRED) if actor.trusted else FROM_TEMPLATE_REQUIRED
@@ -301,7 +462,34 @@ async def create_from_template(request: Request, budgets: BudgetService, actor: 
 async def budget_progress(request: Request, budgets: BudgetService, actor: Actor) -> Response:
     """A period's figures (the current one unless ``?at=`` or ``?period=`` say otherwise):
     the same services as ``budget(id) { progress(at:, period:) }``
-    (the benchmark's baseline for the cost of GraphQL)."""
+    (the benchmark's baseline for the cost of GraphQL).
+    ---
+    summary: A budget's figures for a period
+    operationId: getBudgetProgress
+    tags: [budgets]
+    parameters:
+      - {name: budget_id, in: path, required: true, schema: {type: string}, example: bud_8KJ2Lx0aQfZ3mN1p}
+      - name: at
+        in: query
+        description: ISO 8601; the figures as seen at this moment, for the period containing it (default now).
+        schema: {type: string}
+        example: "2025-11-15T14:30:00"
+      - name: period
+        in: query
+        description: A period index (0 is the first); a period before the first is empty.
+        schema: {type: integer}
+    responses:
+      "200":
+        description: The period's figures
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Progress"}
+      "400": {$ref: "#/components/responses/BadRequest"}
+      "404": {$ref: "#/components/responses/NotFound"}
+      "401": {$ref: "#/components/responses/Unauthenticated"}
+      "500": {$ref: "#/components/responses/InternalError"}
+      default: {$ref: "#/components/responses/Error"}
+    """
     budget = await budgets.get_budget(actor, request.path_params["budget_id"])
     spending = request.app.state.services.spending
     at, period = _progress_query(request)

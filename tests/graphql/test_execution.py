@@ -61,6 +61,27 @@ def _box(broken: bool = False, weird: bool = False) -> Box:
     return Box(title="box", items=items, first=items[0], maybe=[items[0], None, items[3]])
 
 
+@strawberry.interface
+class Tagged:
+    id: strawberry.ID
+
+
+@strawberry.type
+class Thing(Tagged):  # implements an interface: graphql-core checks each one's type (is_type_of)
+    id: strawberry.ID
+    size: int
+
+
+@strawberry.type
+class Other(Tagged):
+    id: strawberry.ID
+    colour: str
+
+
+def _things() -> list[Thing]:
+    return [Thing(id=strawberry.ID(f"t{n}"), size=n) for n in range(3)]
+
+
 @shared_payload
 @strawberry.type
 class Ping:
@@ -76,6 +97,19 @@ class Query:
     @strawberry.field
     def box(self, broken: bool = False, weird: bool = False) -> Box:
         return _box(broken, weird)
+
+    @strawberry.field
+    def things(self) -> list[Thing]:
+        return _things()
+
+    @strawberry.field
+    def tagged(self) -> list[Tagged | None]:
+        return [*_things(), None, Other(id=strawberry.ID("o1"), colour="red")]
+
+    @strawberry.field
+    def mistyped(self) -> list[Thing]:
+        # An object that is no Thing where one is due: graphql-core's error, whatever the path.
+        return [*_things(), _box().items[0]]  # type: ignore[list-item]
 
 
 @strawberry.type
@@ -103,6 +137,9 @@ DOCUMENTS = [
     "{ box(weird: true) { items { name weird } first { weird } } }",
     "{ box { maybe { name level } } }",
     "{ box(broken: true) { maybe { name } items { count broken } } }",
+    "{ things { id size } tagged { id ... on Thing { size } ... on Other { colour } } }",
+    "{ tagged { __typename id } things { __typename size } }",
+    "{ mistyped { id size } }",
 ]
 
 
@@ -115,7 +152,7 @@ async def test_the_fast_path_answers_what_graphql_core_answers(document):
     variables = {"x": True}
     fast, plain = await FAST.execute(document, variable_values=variables), await PLAIN.execute(document, variable_values=variables)
     assert _plain(fast) == _plain(plain)
-    if "broken" in document or "weird" in document:
+    if "broken" in document or "weird" in document or "mistyped" in document:
         assert fast.errors, "the document was meant to fail"
 
 

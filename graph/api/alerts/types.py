@@ -14,6 +14,7 @@ from domain.alerts import rules as alerts
 
 from graph.api.core.execution import shared_payload
 from graph.api.core.identity_cache import IdentityCache
+from graph.api.core.node import Node
 from graph.api.core.pagination import Connection
 
 # The hub hands one AlertEvent object to every subscription it reaches: one view of it.
@@ -33,7 +34,7 @@ AlertTypeEnum = strawberry.enum(
 # of a subscription's document serves every subscriber of a process (graph/execution.py).
 @shared_payload
 @strawberry.type(description="An alert raised when spending crossed a threshold; raised once per budget, period, category and type.")
-class BudgetAlert:
+class BudgetAlert(Node):
     id: strawberry.ID
     event: str = strawberry.field(description='Always "budget.alert".')
     alert_id: strawberry.ID

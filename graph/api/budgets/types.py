@@ -15,6 +15,7 @@ from graph.api.budgets.dataloaders import invitation_loader, progress_loader
 from graph.api.context import Info
 from graph.api.core.enums import BudgetPeriodEnum, BudgetTypeEnum, InvitationStatusEnum, MemberRoleEnum, RolloverModeEnum
 from graph.api.core.errors import UserError
+from graph.api.core.node import Node
 from graph.api.core.pagination import Connection
 from graph.api.goals.types import Goal
 from graph.api.insights.types import BudgetInsights, SuggestedLimit
@@ -104,7 +105,7 @@ class BudgetRevisionConnection(Connection[BudgetRevision]):
 
 
 @strawberry.type(description="A budget: a limit per category, repeating every period from its start date.")
-class Budget:
+class Budget(Node):
     id: strawberry.ID
     user_id: str
     name: str

@@ -325,15 +325,15 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         """A list of plain objects whose selected fields are all plain leaves (a budget's
         categories): each item becomes its dict directly, without graphql-core's per-item
         completion. Anything unusual in any item hands the whole list back to it."""
-        rows = self._plain_rows(item_type, field_details_list, path, items)
+        rows = self._plain_rows(item_type, field_details_list, info, path, items)
         if rows is not None:
             return rows
         return super().complete_iterable_value(item_type, field_details_list, info, path, items, position_context)
 
-    def _plain_rows(self, item_type: Any, field_details_list: Any, path: Path, items: Any) -> list | None:
+    def _plain_rows(self, item_type: Any, field_details_list: Any, info: Any, path: Path, items: Any) -> list | None:
         nullable = not isinstance(item_type, GraphQLNonNull)
         object_type = item_type if nullable else item_type.of_type
-        if not isinstance(object_type, GraphQLObjectType) or object_type.is_type_of is not None:
+        if not isinstance(object_type, GraphQLObjectType):
             return None
         if not isinstance(items, (list, tuple)) or self.get_stream_usage(field_details_list, path) is not None:
             return None
@@ -347,6 +347,10 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None
         fields = list(zip(grouped_field_set, plan))
         is_awaitable = self.is_awaitable
+        # A type implementing an interface (Node) checks each item as graphql-core's
+        # completion would; an item it does not accept (or an awaitable check) leaves the
+        # list to graphql-core, which reports it.
+        is_type_of = object_type.is_type_of
         rows: list = []
         for item in items:
             if item is None:
@@ -354,6 +358,8 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     return None
                 rows.append(None)
                 continue
+            if is_type_of is not None and is_type_of(item, info) is not True:
+                return None
             row = {}
             for name, fast in fields:
                 value = _leaf_value(fast, item, is_awaitable)

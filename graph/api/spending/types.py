@@ -11,6 +11,7 @@ from domain import models
 from domain.spending import category_rules
 from graph.api.core.enums import CategorizedByEnum, TransactionKindEnum
 from graph.api.core.errors import UserError
+from graph.api.core.node import Node
 from graph.api.core.pagination import Connection
 
 
@@ -22,7 +23,7 @@ class Split:
 
 
 @strawberry.type(description="Spending in one category (or split over several), or income; a negative amount is a refund.")
-class Transaction:
+class Transaction(Node):
     id: strawberry.ID
     user_id: str
     category: str | None = strawberry.field(description="null: uncategorized (counted nowhere) or split.")

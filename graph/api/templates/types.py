@@ -12,6 +12,7 @@ from decimal import Decimal
 from domain.templates import model as templates
 
 from graph.api.core.enums import BudgetPeriodEnum, BudgetTypeEnum
+from graph.api.core.node import Node
 
 
 @strawberry.type(description="A group of a template's categories (Needs, Wants, Savings, …).")
@@ -31,7 +32,11 @@ class TemplateCategory:
 
 
 @strawberry.type(description="A way to split an income into budget categories.")
-class Template:
+class Template(Node):
+    id: strawberry.ID = strawberry.field(
+        description="Its global id (node(id:)): tpl_<owner>/<key> for a user's own template "
+        "(tpl_user_123/my_plan), tpl_<key> for a built-in (tpl_50_30_20)."
+    )
     key: str
     name: str
     description: str
@@ -44,6 +49,7 @@ class Template:
     @classmethod
     def from_domain(cls, t: templates.Template) -> "Template":
         return cls(
+            id=strawberry.ID(t.id),
             key=t.key,
             name=t.name,
             description=t.description,

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from domain.webhooks import model as webhooks
 
+from graph.api.core.node import Node
 from graph.api.core.pagination import Connection
 
 WebhookDeliveryStatusEnum = strawberry.enum(
@@ -21,7 +22,7 @@ WebhookDeliveryStatusEnum = strawberry.enum(
 
 
 @strawberry.type(description="An http(s) URL that gets every alert of its user as a signed JSON POST.")
-class Webhook:
+class Webhook(Node):
     id: strawberry.ID
     user_id: str
     url: str
