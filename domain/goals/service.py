@@ -133,6 +133,11 @@ class GoalService:
             budget = await uow.budgets.get(goal.budget_id)
         return goal if budget is not None and can_read(actor, budget) else None
 
+    async def find_many(self, actor: Actor, goal_ids: Sequence[str]) -> dict[str, GoalProgress]:
+        """Those of ``goal_ids`` the caller may read (as :meth:`find`), with their figures."""
+        found = [g for g in [await self.find(actor, i) for i in dict.fromkeys(goal_ids)] if g is not None]
+        return {p.goal.id: p for p in await self.progress_many(found)} if found else {}
+
     async def list_for_user(self, actor: Actor, user_id: str | None) -> list[Goal]:
         user = require_user(actor, user_id, "userId")
         async with self.uow() as uow:

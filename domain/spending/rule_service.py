@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from domain import validation as v
 from domain.access import Actor, owns, require_user
@@ -43,6 +43,12 @@ class CategoryRuleService:
         async with self.uow() as uow:
             found = (await uow.rules.for_users([user]))[user]
         return sorted(found, key=lambda r: (-r.priority, r.seq))
+
+    async def find_many(self, actor: Actor, rule_ids: Sequence[str]) -> dict[str, CategoryRule]:
+        """Those of ``rule_ids`` that are the caller's."""
+        async with self.uow() as uow:
+            found = [await uow.rules.get(i) for i in dict.fromkeys(rule_ids)]
+        return {r.id: r for r in found if r is not None and owns(actor, r.user_id)}
 
     async def update(self, actor: Actor, rule_id: str, changes: Mapping[str, Any]) -> CategoryRule:
         given = {k: val for k, val in changes.items() if val is not None}

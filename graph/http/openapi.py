@@ -64,6 +64,7 @@ _FIELD_NOTES: dict[str, dict[str, Any]] = {
         "description": "ISO 8601; defaults to the first day of the current period.",
         "examples": ["2025-11-01T00:00:00"],
     },
+    "time_zone": {"description": "An IANA time zone name; default UTC.", "examples": ["America/New_York"]},
     "template_name": {"description": "A template key: a built-in or the user's own.", "examples": sorted(BUILTINS)[:1]},
     "total_income": {"description": "Above 0; split into the template's categories to the cent."},
 }
@@ -113,6 +114,8 @@ SCHEMAS: dict[str, Any] = {
             "start_date": {**CALENDAR_TIME, "description": "Start of period 0 (midnight)."},
             "end_date": {**CALENDAR_TIME, "description": "The last second of period 0."},
             "rollover_enabled": {"type": "boolean"},
+            "time_zone": {"type": "string", "description": "The IANA time zone its days are counted in.",
+                          "examples": ["America/New_York"]},
             "created_at": TIMESTAMP,
             "updated_at": TIMESTAMP,
         },

@@ -170,3 +170,19 @@ def test_members_see_the_goals_of_a_shared_budget_and_strangers_do_not(jwt_serve
                                          "budgetId": budget["id"], "category": "Vacation"}})["createGoal"]
     assert refused["errors"][0]["code"] == "FORBIDDEN"
     assert member(UPDATE_GOAL, {"id": goal_id, "i": {"name": "x"}})["updateGoal"]["errors"][0]["code"] == "NOT_FOUND"
+
+
+async def test_goals_and_category_rules_are_relay_nodes(gql, user_id):
+    b = await vacation_budget(gql, user_id)
+    goal = await create_goal(gql, user_id, b["id"])
+    made = await gql(
+        "mutation($i: CreateCategoryRuleInput!) { createCategoryRule(input: $i) { rule { id } } }",
+        {"i": {"userId": user_id, "category": "Vacation", "match": {"descriptionContains": "flight"}}},
+    )
+    rule_id = made["createCategoryRule"]["rule"]["id"]
+    data = await gql(
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Goal { name saved } ... on CategoryRule { category } } }",
+        {"ids": [goal["id"], rule_id, "gol_nope0000000000"]},
+    )
+    assert data["nodes"] == [{"id": goal["id"], "name": "Vacation", "saved": "0.00"},
+                             {"id": rule_id, "category": "Vacation"}, None]

@@ -9,6 +9,7 @@ import strawberry
 
 from domain.goals.model import GoalProgress, GoalStatus
 from graph.api.core.errors import UserError
+from graph.api.core.node import Node
 
 GoalStatusEnum = strawberry.enum(
     GoalStatus, name="GoalStatus",
@@ -18,7 +19,7 @@ GoalStatusEnum = strawberry.enum(
 
 @strawberry.type(description="A goal (\"save 10,000 for a vacation\"), funded by what its budget category counts plus "
                  "startingAmount. Figures are seen from the budget's current period, on its wall clock.")
-class Goal:
+class Goal(Node):
     id: strawberry.ID
     user_id: str
     name: str

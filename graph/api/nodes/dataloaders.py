@@ -11,7 +11,8 @@ from domain.templates.model import ID_PREFIX as TEMPLATE_PREFIX
 
 from graph.api.alerts.types import BudgetAlert
 from graph.api.budgets.types import Budget
-from graph.api.spending.types import Transaction
+from graph.api.goals.types import Goal
+from graph.api.spending.types import CategoryRule, Transaction
 from graph.api.templates.types import Template
 from graph.api.webhooks.types import Webhook
 
@@ -25,6 +26,8 @@ KINDS: dict[str, tuple[Find, Callable[[Any], Any]]] = {
     "alr_": (lambda s, actor, ids: s.alerts.find_many(actor, ids), BudgetAlert.from_domain),
     "whk_": (lambda s, actor, ids: s.webhooks.find_many(actor, ids), Webhook.from_domain),
     TEMPLATE_PREFIX: (lambda s, actor, ids: s.templates.find_many(actor, ids), Template.from_domain),
+    "gol_": (lambda s, actor, ids: s.goals.find_many(actor, ids), Goal.from_progress),
+    "rul_": (lambda s, actor, ids: s.rules.find_many(actor, ids), CategoryRule.from_domain),
 }
 
 

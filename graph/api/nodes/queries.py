@@ -20,7 +20,8 @@ _VISIBILITY = (
 class NodeQueries:
     @strawberry.field(
         description="The object with this global id: a Budget (bud_…), Transaction (txn_…), BudgetAlert (alr_…), "
-        "Webhook (whk_…) or Template (tpl_<owner>/<key> for a user's own, tpl_<key> for a built-in); "
+        "Webhook (whk_…), Goal (gol_…), CategoryRule (rul_…) or Template (tpl_<owner>/<key> for a user's own, "
+        "tpl_<key> for a built-in); "
         + _VISIBILITY
     )
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:

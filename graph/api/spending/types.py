@@ -92,7 +92,7 @@ class CategoryRuleMatch:
 
 
 @strawberry.type(description="Sets the category of a transaction recorded without one: highest priority first, then oldest.")
-class CategoryRule:
+class CategoryRule(Node):
     id: strawberry.ID
     user_id: str
     category: str
