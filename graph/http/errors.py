@@ -46,11 +46,20 @@ def error_response(path: str, status: int, code: str, message: str, **extra: Any
     """An error body in the shape the route's clients read: GraphQL's
     ``{"errors": [{"message", "extensions": {"code"}}]}`` under ``/graphql``, the REST
     routes' ``{"detail", "code"}`` elsewhere."""
-    if is_graphql_path(path):
-        body: dict[str, Any] = {"errors": [{"message": message, "extensions": {"code": code, **extra}}]}
-    else:
-        body = {"detail": message, "code": code, **extra}
+    if not is_graphql_path(path):
+        return detail_response(status, code, message, **extra)
+    body: dict[str, Any] = {"errors": [{"message": message, "extensions": {"code": code, **extra}}]}
     return Response(json.dumps(body), status_code=status, media_type="application/json")
+
+
+def detail_response(status: int, code: str | None, message: str, **extra: Any) -> Response:
+    """The REST routes' error body, the spec's ``{"detail": ...}`` with budgetql's stable
+    ``code`` (and a 401's ``WWW-Authenticate``)."""
+    body = {"detail": message, "code": code or http_code(status), **extra}
+    response = Response(json.dumps(body), status_code=status, media_type="application/json")
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="budgetql"'
+    return response
 
 def internal_error_response(path: str) -> Response:
     request_id = current_request_id()

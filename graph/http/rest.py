@@ -38,7 +38,7 @@ from domain.budgets.service import BudgetService, current_period
 from domain.templates.model import describe
 
 from graph.api.core.errors import log_unexpected
-from graph.http.errors import http_code
+from graph.http.errors import detail_response
 from graph.api.core.scalars import serialize_datetime, serialize_decimal
 
 STATUS = {
@@ -103,10 +103,7 @@ def json_response(value: Any, status: int = 200) -> Response:
 
 def error_response(status: int, detail: str, code: str | None = None) -> Response:
     """The spec's ``{"detail": ...}``, with the stable ``code`` every budgetql error carries."""
-    response = json_response({"detail": detail, "code": code or http_code(status)}, status)
-    if status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="budgetql"'
-    return response
+    return detail_response(status, code, detail)
 
 
 def budget_json(b: Budget) -> dict[str, Any]:
