@@ -40,6 +40,7 @@ from persistence.unit_of_work import SqlUnitOfWorkFactory
 from persistence.webhook_worker import WebhookWorker
 
 from graph.http import dashboard
+from graph.http import docs
 from graph.http import openapi
 from graph.http import persisted_queries
 from graph.http import rest
@@ -292,6 +293,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
             *dashboard.routes(),
+            *docs.routes(),
             *rest.routes(),
         ]
     )
