@@ -1,6 +1,8 @@
 """The ASGI application: GraphQL (HTTP + WebSocket) on /graphql, GraphiQL there for
-browsers (its assets under /static, vendored), the spec's REST routes under /budgets,
-liveness on /healthz, readiness on /readyz.
+browsers (its assets under /static, vendored; Apollo's automatic persisted queries, see
+graph/http/persisted_queries.py), the spec's REST routes under /budgets, their OpenAPI
+document on /openapi.json and its Swagger UI page on /docs, liveness on /healthz,
+readiness on /readyz.
 
 ``uvicorn graph.app:app`` serves the settings from the environment;
 ``create_app(settings)`` builds one for given settings (tests, embedding).
