@@ -1,6 +1,8 @@
 """The ASGI application: GraphQL (HTTP + WebSocket) on /graphql, GraphiQL there for
-browsers (its assets under /static, vendored), the spec's REST routes under /budgets,
-liveness on /healthz, readiness on /readyz.
+browsers (its assets under /static, vendored; Apollo's automatic persisted queries, see
+graph/http/persisted_queries.py), the spec's REST routes under /budgets, their OpenAPI
+document on /openapi.json and its Swagger UI page on /docs, liveness on /healthz,
+readiness on /readyz.
 
 ``uvicorn graph.app:app`` serves the settings from the environment;
 ``create_app(settings)`` builds one for given settings (tests, embedding).
@@ -40,7 +42,9 @@ from persistence.unit_of_work import SqlUnitOfWorkFactory
 from persistence.webhook_worker import WebhookWorker
 
 from graph.http import dashboard
+from graph.http import docs
 from graph.http import openapi
+from graph.http import persisted_queries
 from graph.http import rest
 from graph.http.auth import Authenticator, authenticator, unauthenticated_response
 from graph.api.context import Context
@@ -79,10 +83,34 @@ class BudgetGraphQL(GraphQL):
 
     graphql_transport_ws_handler_class = BudgetTransportWSHandler
 
-    def __init__(self, app_state: Any, auth: Authenticator, graphql_schema: Any = None, **kwargs: Any):
+    def __init__(self, app_state: Any, auth: Authenticator, graphql_schema: Any = None,
+                 persisted_query_cache_size: int = persisted_queries.DEFAULT_CACHE_SIZE, **kwargs: Any):
         super().__init__(graphql_schema or schema, **kwargs)
         self.app_state = app_state
         self.auth = auth
+        self.persisted_queries = persisted_queries.PersistedQueryCache(persisted_query_cache_size)
+
+    def should_render_graphql_ide(self, request) -> bool:
+        # A GET with a persisted query's hash and no query text is an operation, not a browser.
+        return super().should_render_graphql_ide(request) and not persisted_queries.uses_persisted_query(
+            request.query_params
+        )
+
+    async def parse_http_body(self, request):
+        data = await super().parse_http_body(request)
+        if not isinstance(data, list):  # batches are refused by the parse above (batching is off)
+            data.query = persisted_queries.resolve(self.persisted_queries, data.query, data.extensions)
+        return data
+
+    async def execute_single(self, request, request_adapter, sub_response, context, root_value, request_data):
+        result = await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+        # The query is the hash's (checked or cached): keep it once it ran (see the module).
+        sha256 = persisted_queries.persisted_hash(request_data.extensions)
+        if sha256 is not None and result.data is not None:
+            self.persisted_queries.put(sha256, request_data.query)
+        return result
 
     async def run(self, request, context=UNSET, root_value=UNSET):
         if not self.is_websocket_request(request) and not self.should_render_graphql_ide(
@@ -105,6 +133,11 @@ class BudgetGraphQL(GraphQL):
             response = await self.run(request)
         except GraphQLHTTPException as e:
             response = error_response(scope["path"], e.status_code, http_code(e.status_code), e.reason)
+        except persisted_queries.PersistedQueryNotFound:
+            # HTTP 200, as Apollo's clients expect: they then send the query with its hash.
+            response = error_response(
+                scope["path"], 200, persisted_queries.NOT_FOUND_CODE, persisted_queries.NOT_FOUND_MESSAGE
+            )
         await response(scope, receive, send)
 
     def encode_json(self, data: object) -> str:
@@ -246,6 +279,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state,
         auth,
         graphql_schema=build_schema(settings),
+        persisted_query_cache_size=settings.persisted_query_cache_size,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         connection_init_wait_timeout=timedelta(seconds=10),
@@ -261,6 +295,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
             *dashboard.routes(),
+            *docs.routes(),
             *rest.routes(),
         ]
     )

@@ -22,6 +22,7 @@ _ENV = {
     "BUDGETQL_MAX_SUBSCRIPTIONS_PER_CONNECTION": ("max_subscriptions_per_connection", int),
     "BUDGETQL_MAX_SUBSCRIPTIONS_PER_USER": ("max_subscriptions_per_user", int),
     "BUDGETQL_INTROSPECTION": ("introspection", ON_OFF),
+    "BUDGETQL_PERSISTED_QUERIES": ("persisted_query_cache_size", int),
     "BUDGETQL_SHUTDOWN_TIMEOUT": ("shutdown_timeout", float),
     "BUDGETQL_STATEMENT_COUNTER": ("statement_counter", ON_OFF),
     "BUDGETQL_FAST_PATH": ("fast_path", ON_OFF),
@@ -83,6 +84,8 @@ class Settings:
     max_aliases: int = 30
     max_body_bytes: int = 1_048_576
     introspection: bool = True
+    # Query texts kept for automatic persisted queries (graph/http/persisted_queries.py), per process.
+    persisted_query_cache_size: int = 10_000
     # Seconds `budgetql serve` lets in-flight requests finish after SIGTERM.
     shutdown_timeout: float = 30.0
     webhook_worker: bool = True  # send webhook deliveries from this process

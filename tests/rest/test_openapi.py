@@ -35,6 +35,7 @@ NOT_REST = {
     ("/graphql", "get"): "GraphQL over HTTP: schema.graphql",
     ("/graphql", "post"): "GraphQL over HTTP: schema.graphql",
     ("/", "get"): "the dashboard page (HTML)",
+    ("/docs", "get"): "the page rendering this document (HTML)",
 }
 _CONVERTER = re.compile(r":\w+}")
 
