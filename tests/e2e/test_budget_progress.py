@@ -132,3 +132,21 @@ async def test_only_readers_of_the_budget_may_subscribe(jwt_server):
         assert not any(m["type"] == "next" and m["payload"].get("data") for m in messages), messages
     async with Subscriber(jwt_server, PROGRESS, {"b": budget["id"]}, init_payload=alice.ws_init) as sub:
         assert (await progress(sub))["totalBudgeted"] == "100.00"
+
+
+async def test_a_member_sees_household_spending_until_unshared(jwt_server):
+    from tests.graphql.test_sharing import UNSHARE, household, join
+    from tests.graphql.test_sharing import spend as spend_as
+
+    alice, bob = Api(jwt_server, new_user("alice")), Api(jwt_server, new_user("bob"))
+    budget = household(alice)
+    join(alice, budget, bob, "VIEWER")
+    async with Subscriber(jwt_server, PROGRESS, {"b": budget["id"]}, init_payload=bob.ws_init) as sub:
+        assert (await progress(sub))["totalSpent"] == "0.00"
+        spend_as(bob, "12.00")  # a member's spending counts in a HOUSEHOLD budget
+        assert (await progress(sub))["totalSpent"] == "12.00"
+        spend_as(alice, "8.00")
+        assert (await progress(sub))["totalSpent"] == "20.00"
+        assert alice(UNSHARE, {"b": budget["id"], "u": bob.user})["unshareBudget"]["errors"] == []
+        messages = await ended(sub.ws)
+    assert [m["type"] for m in messages] == ["complete"], messages
