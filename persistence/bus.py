@@ -8,6 +8,10 @@
   are capped at 8,000 bytes), so a notification exists exactly when the alert was
   committed. Each process loads the alerts once and fans them out. A dropped listener
   reconnects with backoff and catches up from the outbox.
+* Live ``budgetProgress`` streams are :class:`Watch` objects on the same hub: committed writes
+  announce which users' spending and which budgets changed (``persistence/changes.py``:
+  NOTIFY on PostgreSQL, in-process on SQLite), and each concerned watch re-reads its
+  figures. A reconnected listener wakes every watch, having possibly missed some.
 """
 
 from __future__ import annotations
@@ -91,7 +95,7 @@ class AlertHub:
     def __init__(self, per_key_limit: int = 100):
         self.per_key_limit = per_key_limit
         self._subs: dict[str, set[Subscription]] = defaultdict(set)
-        self._watches: dict[str, Watch] = {}  # by id(watch); few per process
+        self._watches: dict[str, set[Watch]] = defaultdict(set)  # by key, as _subs
         self._recent: OrderedDict[int, None] = OrderedDict()
         self.closed = False
 
@@ -106,30 +110,37 @@ class AlertHub:
         alert subscriptions."""
         self._check_limit(key)
         w = Watch(self, key, budget_id, users)
-        self._watches[id(w)] = w
+        self._watches[key].add(w)
         return w
 
     def _check_limit(self, key: str) -> None:
         if self.closed:
             raise BudgetError(ErrorCode.SERVICE_UNAVAILABLE, "The server is shutting down: subscribe again shortly")
-        live = len(self._subs.get(key, ())) + sum(1 for w in self._watches.values() if w.key == key)
+        live = len(self._subs.get(key, ())) + len(self._watches.get(key, ()))
         if live >= self.per_key_limit:
             raise BudgetError(
                 ErrorCode.VALIDATION, f"Too many live subscriptions for {key} (at most {self.per_key_limit})"
             )
 
     def _remove_watch(self, w: Watch) -> None:
-        self._watches.pop(id(w), None)
+        watches = self._watches.get(w.key)
+        if watches is not None:
+            watches.discard(w)
+            if not watches:
+                del self._watches[w.key]
+
+    def _all_watches(self) -> list[Watch]:
+        return [w for ws in self._watches.values() for w in ws]
 
     def changed(self, changes) -> None:
         """A committed write changed these users' spending and these budgets."""
-        for w in list(self._watches.values()):
+        for w in self._all_watches():
             if w.concerns(changes):
                 w.wake()
 
     def wake_all(self) -> None:
         """Changes may have been missed (a listener reconnected): every watch re-reads."""
-        for w in list(self._watches.values()):
+        for w in self._all_watches():
             w.wake()
 
     def _remove(self, sub: Subscription) -> None:
@@ -158,12 +169,12 @@ class AlertHub:
         for subs in list(self._subs.values()):
             for sub in list(subs):
                 sub.close()
-        for w in list(self._watches.values()):
+        for w in self._all_watches():
             w.close()
 
     @property
     def subscriber_count(self) -> int:
-        return sum(len(s) for s in self._subs.values()) + len(self._watches)
+        return sum(len(s) for s in self._subs.values()) + sum(len(w) for w in self._watches.values())
 
 
 class InProcessBus:

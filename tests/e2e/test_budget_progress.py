@@ -150,3 +150,19 @@ async def test_a_member_sees_household_spending_until_unshared(jwt_server):
         assert alice(UNSHARE, {"b": budget["id"], "u": bob.user})["unshareBudget"]["errors"] == []
         messages = await ended(sub.ws)
     assert [m["type"] for m in messages] == ["complete"], messages
+
+
+async def test_progress_streams_count_towards_the_per_user_limit(db_url, user_id):
+    env = {"BUDGETQL_MAX_SUBSCRIPTIONS_PER_USER": "2"}
+    with running_server(db_url, env=env) as base:
+        budget = http_gql(base, CREATE, {"input": current_budget(user_id)})["createBudget"]["budget"]
+        alerts = "subscription($u: String!) { budgetAlerts(userId: $u) { id } }"
+        async with Subscriber(base, alerts, {"u": user_id}), Subscriber(base, PROGRESS, {"b": budget["id"]}) as second:
+            assert (await progress(second))["totalSpent"] == "0.00"
+            async with websockets.connect(base.replace("http://", "ws://") + "/graphql", subprotocols=[PROTOCOL]) as ws:
+                await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+                assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "connection_ack"
+                await ws.send(json.dumps({"id": "3", "type": "subscribe", "payload": {"query": PROGRESS, "variables": {"b": budget["id"]}}}))
+                messages = await ended(ws)
+    errors = [e for m in messages if m["type"] == "next" for e in m["payload"].get("errors", [])]
+    assert [e["extensions"]["code"] for e in errors] == ["VALIDATION"] and "at most 2" in errors[0]["message"], messages
