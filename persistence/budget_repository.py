@@ -25,6 +25,7 @@ from domain.models import (
 )
 from domain.ports import Page
 
+from .changes import Changes
 from .cursors import Cursors
 from .tables import BudgetCategoryRow, BudgetMemberRow, BudgetPeriodAmountRow, BudgetRevisionRow, BudgetRow
 from .types import Money, UTCDateTime
@@ -142,9 +143,10 @@ def _member_row(m: BudgetMember) -> BudgetMemberRow:
 
 
 class SqlBudgetRepository:
-    def __init__(self, session: AsyncSession, cursors: Cursors | None = None):
+    def __init__(self, session: AsyncSession, cursors: Cursors | None = None, changes: Changes | None = None):
         self.session = session
         self.cursors = cursors or Cursors()
+        self.changes = changes if changes is not None else Changes()  # budgets written, announced after commit
 
     async def add(self, budget: Budget) -> None:
         row = BudgetRow(id=budget.id)
@@ -273,6 +275,7 @@ class SqlBudgetRepository:
         return Page(items, has_next, total, items[-1][0] if items else None)
 
     async def save(self, budget: Budget, *, expected_version: int) -> bool:
+        self.changes.budgets.add(budget.id)
         row = await self._row(budget.id)
         if row is None:
             return False
@@ -339,12 +342,14 @@ class SqlBudgetRepository:
         return [_revision(budget_id, row) for row in rows]
 
     async def add_member(self, budget_id: str, member: BudgetMember) -> Budget:
+        self.changes.budgets.add(budget_id)
         row = await self._row(budget_id)
         row.members.append(_member_row(member))
         await self.session.flush()
         return await self.get(budget_id)
 
     async def set_role(self, budget_id: str, user_id: str, role: MemberRole) -> Budget | None:
+        self.changes.budgets.add(budget_id)
         row = await self._row(budget_id)
         member = next((m for m in row.members if m.user_id == user_id), None)
         if member is None:
@@ -354,6 +359,7 @@ class SqlBudgetRepository:
         return await self.get(budget_id)
 
     async def remove_member(self, budget_id: str, user_id: str) -> Budget | None:
+        self.changes.budgets.add(budget_id)
         row = await self._row(budget_id)
         member = next((m for m in row.members if m.user_id == user_id), None)
         if member is None:
@@ -366,4 +372,5 @@ class SqlBudgetRepository:
         if not storable(budget_id):
             return False
         result = await self.session.execute(delete(BudgetRow).where(BudgetRow.id == budget_id))
+        self.changes.budgets.add(budget_id)
         return result.rowcount == 1

@@ -8,6 +8,10 @@
   are capped at 8,000 bytes), so a notification exists exactly when the alert was
   committed. Each process loads the alerts once and fans them out. A dropped listener
   reconnects with backoff and catches up from the outbox.
+* Live ``budgetProgress`` streams are :class:`Watch` objects on the same hub: committed writes
+  announce which users' spending and which budgets changed (``persistence/changes.py``:
+  NOTIFY on PostgreSQL, in-process on SQLite), and each concerned watch re-reads its
+  figures. A reconnected listener wakes every watch, having possibly missed some.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from domain.models import utcnow
 from domain.ports import UnitOfWorkFactory
 
 from .alert_repository import CHANNEL
+from .changes import CHANNEL as CHANGES, Changes, decode
 
 log = logging.getLogger("budgetql.bus")
 
@@ -57,6 +62,31 @@ class Subscription:
             yield event
 
 
+class Watch:
+    """A live ``budgetProgress``: woken (``changed`` set) by any committed write that
+    concerns its budget or one of the users whose spending counts in it (``users``,
+    kept current by its reader)."""
+
+    def __init__(self, hub: "AlertHub", key: str, budget_id: str, users: frozenset[str]):
+        self.hub = hub
+        self.key = key
+        self.budget_id = budget_id
+        self.users = users
+        self.changed = asyncio.Event()
+        self.closed = False
+
+    def concerns(self, changes) -> bool:
+        return self.budget_id in changes.budgets or not self.users.isdisjoint(changes.users)
+
+    def wake(self) -> None:
+        self.changed.set()
+
+    def close(self) -> None:
+        self.hub._remove_watch(self)
+        self.closed = True
+        self.changed.set()
+
+
 class AlertHub:
     """In-process fan-out, keyed by user: an alert goes to the subscriptions of each of
     its ``recipients`` (its budget's owner and members). ``per_key_limit`` caps live
@@ -65,19 +95,53 @@ class AlertHub:
     def __init__(self, per_key_limit: int = 100):
         self.per_key_limit = per_key_limit
         self._subs: dict[str, set[Subscription]] = defaultdict(set)
+        self._watches: dict[str, set[Watch]] = defaultdict(set)  # by key, as _subs
         self._recent: OrderedDict[int, None] = OrderedDict()
         self.closed = False
 
     def subscribe(self, key: str, accepts: Callable[[AlertEvent], bool]) -> Subscription:
-        if self.closed:
-            raise BudgetError(ErrorCode.SERVICE_UNAVAILABLE, "The server is shutting down: subscribe again shortly")
-        if len(self._subs[key]) >= self.per_key_limit:
-            raise BudgetError(
-                ErrorCode.VALIDATION, f"Too many live subscriptions for {key} (at most {self.per_key_limit})"
-            )
+        self._check_limit(key)
         sub = Subscription(self, key, accepts)
         self._subs[key].add(sub)
         return sub
+
+    def watch(self, key: str, budget_id: str, users: frozenset[str]) -> Watch:
+        """Wake on changes to a budget's figures; counted against ``key``'s limit with its
+        alert subscriptions."""
+        self._check_limit(key)
+        w = Watch(self, key, budget_id, users)
+        self._watches[key].add(w)
+        return w
+
+    def _check_limit(self, key: str) -> None:
+        if self.closed:
+            raise BudgetError(ErrorCode.SERVICE_UNAVAILABLE, "The server is shutting down: subscribe again shortly")
+        live = len(self._subs.get(key, ())) + len(self._watches.get(key, ()))
+        if live >= self.per_key_limit:
+            raise BudgetError(
+                ErrorCode.VALIDATION, f"Too many live subscriptions for {key} (at most {self.per_key_limit})"
+            )
+
+    def _remove_watch(self, w: Watch) -> None:
+        watches = self._watches.get(w.key)
+        if watches is not None:
+            watches.discard(w)
+            if not watches:
+                del self._watches[w.key]
+
+    def _all_watches(self) -> list[Watch]:
+        return [w for ws in self._watches.values() for w in ws]
+
+    def changed(self, changes) -> None:
+        """A committed write changed these users' spending and these budgets."""
+        for w in self._all_watches():
+            if w.concerns(changes):
+                w.wake()
+
+    def wake_all(self) -> None:
+        """Changes may have been missed (a listener reconnected): every watch re-reads."""
+        for w in self._all_watches():
+            w.wake()
 
     def _remove(self, sub: Subscription) -> None:
         subs = self._subs.get(sub.key)
@@ -105,10 +169,12 @@ class AlertHub:
         for subs in list(self._subs.values()):
             for sub in list(subs):
                 sub.close()
+        for w in self._all_watches():
+            w.close()
 
     @property
     def subscriber_count(self) -> int:
-        return sum(len(s) for s in self._subs.values())
+        return sum(len(s) for s in self._subs.values()) + sum(len(w) for w in self._watches.values())
 
 
 class InProcessBus:
@@ -127,6 +193,9 @@ class InProcessBus:
     async def committed(self, seqs: Sequence[int]) -> None:
         async with self.uow() as uow:
             self.hub.deliver(await uow.alerts.by_seqs(seqs))
+
+    async def changed(self, changes: Changes) -> None:
+        self.hub.changed(changes)
 
 
 class PostgresBus:
@@ -159,6 +228,9 @@ class PostgresBus:
     async def committed(self, seqs: Sequence[int]) -> None:
         return None  # the NOTIFY sent in the writing transaction reaches every process, this one too
 
+    async def changed(self, changes: Changes) -> None:
+        return None  # likewise (CHANGES)
+
     async def _run(self) -> None:
         import asyncpg
 
@@ -170,10 +242,13 @@ class PostgresBus:
                 conn = await asyncpg.connect(self.dsn, timeout=5)
                 inbox: asyncio.Queue[str] = asyncio.Queue()
                 await conn.add_listener(CHANNEL, lambda *args: inbox.put_nowait(args[3]))
+                # Progress notices go straight to the hub: ids only, nothing to load.
+                await conn.add_listener(CHANGES, lambda *args: self.hub.changed(decode(args[3])))
                 conn.add_termination_listener(lambda _c: inbox.put_nowait(""))
                 self.connected.set()
                 delay = 0.2
                 if lost_at is not None:
+                    self.hub.wake_all()
                     await self._catch_up(lost_at - self.CATCH_UP)
                     lost_at = None
                 while True:

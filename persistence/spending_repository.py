@@ -36,6 +36,7 @@ from domain.models import CategorizedBy, Split, Transaction, TransactionKind, na
 from domain.ports import Page, SpendingWindow, WindowSum
 from domain.validation import storable
 
+from .changes import Changes
 from .cursors import Cursors
 from .dialects import insert
 from .tables import SpendingDailyRow, SpendingMonthlyRow, SpendingVersionRow, TransactionRow, TransactionSplitRow
@@ -117,9 +118,10 @@ _UNNEST_INSERT = (
 
 
 class SqlSpendingRepository:
-    def __init__(self, session: AsyncSession, cursors: Cursors | None = None):
+    def __init__(self, session: AsyncSession, cursors: Cursors | None = None, changes: Changes | None = None):
         self.session = session
         self.cursors = cursors or Cursors()
+        self.changes = changes if changes is not None else Changes()
 
     async def insert(self, transactions: Sequence[Transaction]) -> list[tuple[Transaction, bool]]:
         if not transactions:
@@ -269,6 +271,7 @@ class SqlSpendingRepository:
 
     async def _raise_versions(self, user_ids: list[str]) -> None:
         """One more on each writer's spending version (sorted: locks in one order)."""
+        self.changes.users.update(user_ids)  # announced once the write commits
         stmt = insert(self.session, SpendingVersionRow)
         stmt = stmt.on_conflict_do_update(
             index_elements=["user_id"], set_={"version": SpendingVersionRow.version + 1}

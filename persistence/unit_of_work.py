@@ -18,7 +18,9 @@ from domain.errors import BudgetError
 
 from .alert_repository import SqlAlertRepository
 from .budget_repository import SqlBudgetRepository
+from .changes import Changes, notify_changes
 from .cursors import Cursors
+from .dialects import is_postgres
 from .invitation_repository import SqlInvitationRepository
 from .database import WRITE, database_unavailable, is_unavailable
 from .goal_repository import SqlGoalRepository
@@ -35,12 +37,14 @@ class SqlUnitOfWork:
         self._cursors = cursors or Cursors()
         self.session: AsyncSession | None = None
         self.announced: list[int] = []
+        self.changes = Changes()
 
     async def __aenter__(self) -> "SqlUnitOfWork":
         self.session = self._sessions()
         await self.session.begin()
-        self.budgets = SqlBudgetRepository(self.session, self._cursors)
-        self.spending = SqlSpendingRepository(self.session, self._cursors)
+        self.changes = Changes()
+        self.budgets = SqlBudgetRepository(self.session, self._cursors, self.changes)
+        self.spending = SqlSpendingRepository(self.session, self._cursors, self.changes)
         self.alerts = SqlAlertRepository(self.session, self.announced, self._cursors)
         self.templates = SqlTemplateRepository(self.session)
         self.invitations = SqlInvitationRepository(self.session)
@@ -54,6 +58,8 @@ class SqlUnitOfWork:
         committed = False
         try:
             if exc_type is None and self.session.in_transaction():
+                if self.changes and is_postgres(self.session):
+                    await notify_changes(self.session, self.changes)  # transactional, like the alert seqs
                 await self.session.commit()
                 committed = True
             else:
@@ -71,6 +77,8 @@ class SqlUnitOfWork:
             raise database_unavailable() from exc
         if committed and self.announced and self._bus is not None:
             await self._bus.committed(list(self.announced))
+        if committed and self.changes and self._bus is not None:
+            await self._bus.changed(self.changes)
 
     async def _close(self) -> None:
         try:

@@ -16,6 +16,7 @@ from strawberry.tools import merge_types
 from graph.api.core.execution import CheckedSchema, LeafFastExecutionContext
 
 from graph.api.alerts.subscriptions import AlertSubscriptions
+from graph.api.progress.subscriptions import ProgressSubscriptions
 from graph.api.alerts.mutations import AlertMutations
 from graph.api.alerts.queries import AlertQueries
 from graph.api.core.errors import ClientErrors
@@ -48,7 +49,7 @@ Mutation = merge_types(
         GoalMutations,
     ),
 )
-Subscription = merge_types("Subscription", (AlertSubscriptions,))
+Subscription = merge_types("Subscription", (AlertSubscriptions, ProgressSubscriptions))
 
 
 class SubscriptionOverHTTP(InvalidOperationTypeError):

@@ -17,6 +17,7 @@ class Subscriber:
         self.variables = variables
         self.init_payload = init_payload or {}
         self.ws = None
+        self._early: list[dict] = []  # data that came before the pong (a subscription that answers at once)
 
     async def __aenter__(self) -> "Subscriber":
         self.ws = await websockets.connect(self.url, subprotocols=[PROTOCOL], open_timeout=10)
@@ -33,12 +34,17 @@ class Subscriber:
             message = json.loads(await asyncio.wait_for(self.ws.recv(), 10))
             if message["type"] == "pong":
                 break
+            if message["type"] == "next" and not message["payload"].get("errors"):
+                self._early.append(message)
+                continue
             raise AssertionError(f"unexpected message before pong: {message}")
         await asyncio.sleep(0.2)
         return self
 
     async def next(self, timeout: float = 10) -> dict:
         while True:
+            if self._early:
+                return self._early.pop(0)["payload"]["data"]
             message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
             if message["type"] in ("ping", "pong"):
                 continue
