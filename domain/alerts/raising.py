@@ -38,15 +38,29 @@ async def raise_for(uow: UnitOfWork, keys: Iterable[tuple[Budget, int]], now: da
     return stored
 
 
-async def after_spending(uow: UnitOfWork, written: Sequence[Transaction], now: datetime) -> list[AlertEvent]:
+def spenders(written: Sequence[Transaction]) -> list[str]:
+    """The users whose spending these transactions change (income and uncategorized
+    transactions count nowhere)."""
+    return sorted({t.user_id for t in written if t.parts})
+
+
+async def counting_budgets(uow: UnitOfWork, written: Sequence[Transaction]) -> list[Budget]:
     """The budgets counting these transactions (their owners' and, for HOUSEHOLD budgets,
-    their members'), in the periods they fall in (and the current period of rollover
-    budgets, whose carry they change)."""
+    their members'), locked in id order so concurrent writers evaluate one at a time."""
+    users = spenders(written)
+    return await uow.budgets.counting_spending_of(users, for_update=True) if users else []
+
+
+async def after_spending(
+    uow: UnitOfWork, written: Sequence[Transaction], now: datetime, budgets: Sequence[Budget]
+) -> list[AlertEvent]:
+    """Alerts of ``budgets`` (those counting these transactions, see :func:`counting_budgets`)
+    in the periods the transactions fall in (and the current period of rollover budgets,
+    whose carry they change)."""
     touched: dict[str, set] = defaultdict(set)
     for t in written:
-        for key, _ in t.parts:  # income and uncategorized transactions count nowhere
+        for key, _ in t.parts:
             touched[t.user_id].add((key, t.currency, datetime.combine(t.occurred_on, time())))
-    budgets = await uow.budgets.counting_spending_of(list(touched), for_update=True)
     keys = []
     for b in budgets:
         mine = b.all_keys if b.has_history else {c.key for c in b.limits}

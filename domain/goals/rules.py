@@ -112,18 +112,21 @@ def first_judged(goal: Goal, budget: Budget) -> int:
     return _index(budget, wall_clock(goal.created_at, budget.time_zone).date())
 
 
-def off_track(goal: Goal, budget: Budget, contributions: Mapping[int, Decimal], j: int) -> bool:
-    """Did complete period ``j`` (not before the goal existed) put in less than was
-    needed at its start?"""
+def shortfall(
+    goal: Goal, budget: Budget, contributions: Mapping[int, Decimal], j: int
+) -> tuple[Decimal, Decimal] | None:
+    """(put in, needed) when complete period ``j`` (not before the goal existed) put in
+    less than was needed at its start; None when it did not fall short."""
     zero = Decimal(0)
     t = target_period(goal, budget)
     if j < max(first_judged(goal, budget), 0) or j > t:
-        return False
+        return None
     before = goal.starting_amount + sum((c for i, c in contributions.items() if i < j), zero)
     put_in = contributions.get(j, zero)
     if before + put_in >= goal.target_amount:
-        return False
-    return put_in < needed(goal, before, t - j + 1)
+        return None
+    need = needed(goal, before, t - j + 1)
+    return (put_in, need) if put_in < need else None
 
 
 def _last_day(budget: Budget, k: int) -> date:

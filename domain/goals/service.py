@@ -15,6 +15,7 @@ from domain import validation as v
 from domain.access import Actor, can_edit, can_read, owns, require_budget, require_user
 from domain.alerts.raising import enqueue
 from domain.alerts.rules import AlertEvent, AlertType, SEVERITY
+from domain.budgets.service import current_period
 from domain.errors import conflict, not_found, validation
 from domain.goals import rules
 from domain.goals.model import Goal, GoalProgress
@@ -168,10 +169,6 @@ def _category_of(budget: Budget, value: Any, *field: str) -> str:
     )
 
 
-def current_period(budget: Budget, now: datetime) -> int:
-    return periods.index_at(periods.anchor_of(budget.start_date), budget.period, wall_clock(now, budget.time_zone))
-
-
 async def contributions(
     uow: UnitOfWork, goals: Sequence[Goal], budgets: Mapping[str, Budget], now: datetime
 ) -> dict[str, dict[int, Decimal]]:
@@ -220,21 +217,23 @@ async def figures(uow: UnitOfWork, goals: Sequence[Goal], budgets: Mapping[str, 
     result = []
     for goal in goals:
         budget = budgets.get(goal.budget_id)
-        k = current_period(budget, now) if budget is not None else 0
         if budget is None:
             raise not_found(f"Budget {goal.budget_id} of goal {goal.id} not found")
-        result.append(rules.progress(goal, budget, sums[goal.id], max(k, 0)))
+        result.append(rules.progress(goal, budget, sums[goal.id], max(current_period(budget, now), 0)))
     return result
 
 
-async def raise_goal_alerts(uow: UnitOfWork, goals: Iterable[Goal], now: datetime) -> list[AlertEvent]:
+async def raise_goal_alerts(
+    uow: UnitOfWork, goals: Iterable[Goal], now: datetime, budgets: Mapping[str, Budget] | None = None
+) -> list[AlertEvent]:
     """GOAL_REACHED (once) and GOAL_OFF_TRACK (once for the period just ended) for these
     goals, in the caller's transaction; the outbox's unique key makes "once" hold under
-    racing writers."""
+    racing writers. ``budgets``: theirs, when the caller has read them already."""
     goals = list(goals)
     if not goals:
         return []
-    budgets = await uow.budgets.get_many(sorted({g.budget_id for g in goals}))
+    if budgets is None:
+        budgets = await uow.budgets.get_many(sorted({g.budget_id for g in goals}))
     goals = [g for g in goals if g.budget_id in budgets]
     sums = await contributions(uow, goals, budgets, now)
     stamp = naive(now).replace(tzinfo=timezone.utc)
@@ -251,11 +250,8 @@ async def raise_goal_alerts(uow: UnitOfWork, goals: Iterable[Goal], now: datetim
             events.append(_event(goal, budget, AlertType.GOAL_REACHED, anchor, figures_now.saved, goal.target_amount,
                                  f"GOAL REACHED: {goal.name} saved {figures_now.saved} of {goal.target_amount}",
                                  stamp, audience))
-        elif k >= 1 and rules.off_track(goal, budget, sums[goal.id], k - 1):
-            zero = Decimal(0)
-            before = goal.starting_amount + sum((c for j, c in sums[goal.id].items() if j < k - 1), zero)
-            need = rules.needed(goal, before, rules.target_period(goal, budget) - (k - 1) + 1)
-            put_in = sums[goal.id].get(k - 1, zero)
+        elif k >= 1 and (short := rules.shortfall(goal, budget, sums[goal.id], k - 1)) is not None:
+            put_in, need = short
             start = periods.period_start(anchor, budget.period, k - 1)
             events.append(_event(goal, budget, AlertType.GOAL_OFF_TRACK, start, put_in, need,
                                  f"GOAL OFF TRACK: {goal.name} got {put_in} last period, {need} was needed",
@@ -276,13 +272,11 @@ def _event(goal: Goal, budget: Budget, kind: AlertType, period_start: datetime, 
     )
 
 
-async def after_spending(uow: UnitOfWork, written: Sequence[Transaction], now: datetime) -> list[AlertEvent]:
-    """Goal alerts after a write of these transactions: the goals of every budget that
-    counts their spending."""
-    users = sorted({t.user_id for t in written if t.parts})
-    if not users:
-        return []
-    budgets = await uow.budgets.counting_spending_of(users)
+async def after_spending(
+    uow: UnitOfWork, written: Sequence[Transaction], now: datetime, budgets: Sequence[Budget]
+) -> list[AlertEvent]:
+    """Goal alerts after a write of these transactions: the goals of ``budgets``, those
+    counting their spending (read once by the writer for budget and goal alerts alike)."""
     if not budgets:
         return []
     linked = await uow.goals.for_budgets([b.id for b in budgets])
@@ -291,4 +285,4 @@ async def after_spending(uow: UnitOfWork, written: Sequence[Transaction], now: d
         g for b in budgets for g in linked.get(b.id, ())
         if any((u, category_key(g.category)) in keys for u in b.spender_ids)
     ]
-    return await raise_goal_alerts(uow, touched, now)
+    return await raise_goal_alerts(uow, touched, now, {b.id: b for b in budgets})

@@ -10,17 +10,16 @@ the highest priority that matches wins; between equal priorities, the oldest.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from domain import money
 from domain import validation as v
 from domain.errors import validation
-
-if TYPE_CHECKING:
-    from domain.models import Transaction
+from domain.models import CategorizedBy, Transaction
+from domain.spending.source_categories import category_for
 
 RULES_PER_USER = 500
 TEXT_MAX = 200
@@ -175,14 +174,9 @@ def check_room(existing: Sequence[CategoryRule], adding: int = 1) -> None:
         raise validation(f"A user has at most {RULES_PER_USER} category rules: delete one first", "userId")
 
 
-def categorize(t: "Transaction", rules: RuleSet | None) -> "Transaction":
+def categorize(t: Transaction, rules: RuleSet | None) -> Transaction:
     """A transaction without a category (and not split) after the user's rules, then the
     bank category mapping; as it is when the caller categorized it."""
-    from dataclasses import replace
-
-    from domain.models import CategorizedBy
-    from domain.spending.source_categories import category_for
-
     if t.categorized_by is CategorizedBy.MANUAL:
         return t
     rule = rules.first_match(t.description, t.source_category, t.amount) if rules else None

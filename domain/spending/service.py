@@ -69,10 +69,12 @@ class SpendingService:
             return stored
 
     async def _alerts(self, uow, written: list[Transaction]) -> None:
-        """Budget alerts, then goal alerts, for these writes (in the writer's transaction)."""
+        """Budget alerts, then goal alerts, for these writes (in the writer's transaction),
+        from one locked read of the budgets counting them."""
         now = self.clock()
-        await alerting.after_spending(uow, written, now)
-        await goal_alerts.after_spending(uow, written, now)
+        budgets = await alerting.counting_budgets(uow, written)
+        await alerting.after_spending(uow, written, now, budgets)
+        await goal_alerts.after_spending(uow, written, now, budgets)
 
     async def _categorized(self, uow, built: list[Transaction]) -> list[Transaction]:
         """Those without a category through their owner's rules, then the bank mapping."""
