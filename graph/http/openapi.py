@@ -245,10 +245,39 @@ BASE: dict[str, Any] = {
 }
 
 
+# What every operation may answer, whatever it does: written once here rather than in
+# every docstring. An operation's own YAML may still say it differently (it wins).
+EVERY_OPERATION = {
+    "401": {"$ref": "#/components/responses/Unauthenticated"},
+    "500": {"$ref": "#/components/responses/InternalError"},
+    "default": {"$ref": "#/components/responses/Error"},
+}
+# ... and every operation that reads a body (rest.read_object).
+WITH_BODY = {
+    "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+    "422": {"$ref": "#/components/responses/Unreadable"},
+}
+
+
+def with_common_responses(operation: dict[str, Any]) -> dict[str, Any]:
+    """``operation`` with the responses every operation (and every body) shares added
+    where it does not name them; an operation open to anyone (``security: [{}]``) cannot
+    answer 401."""
+    common = dict(EVERY_OPERATION)
+    if operation.get("security") == [{}]:
+        del common["401"]
+    if "requestBody" in operation:
+        common.update(WITH_BODY)
+    return {**operation, "responses": {**common, **operation.get("responses", {})}}
+
+
 def document(routes: list[BaseRoute]) -> dict[str, Any]:
     """The OpenAPI document of the routes that document themselves (``---`` YAML in
     their endpoint's docstring), paths in the order the routes match."""
-    return SchemaGenerator({**BASE, "paths": {}}).get_schema(routes)
+    schema = SchemaGenerator({**BASE, "paths": {}}).get_schema(routes)
+    for path, operations in schema["paths"].items():
+        schema["paths"][path] = {method: with_common_responses(op) for method, op in operations.items()}
+    return schema
 
 
 async def openapi_json(request: Request) -> Response:
