@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Generic, Protocol, Sequence, TypeVar
 
-from domain.models import Budget, BudgetMember, BudgetRevision, BudgetType, MemberRole, Transaction
+from domain.models import Budget, BudgetMember, BudgetRevision, BudgetType, MemberRole, Transaction, TransactionKind
 
 if TYPE_CHECKING:  # the areas' records, named in signatures only: the areas import the ports
     from domain.alerts.rules import AlertEvent
@@ -245,7 +245,12 @@ class SpendingRepository(Protocol):
         end: datetime | None,
         first: int,
         after: str | None,
-    ) -> Page[Transaction]: ...
+        kind: TransactionKind | None = None,
+        uncategorized: bool | None = None,
+    ) -> Page[Transaction]:
+        """The user's transactions, newest first, keyset-paged: of one category (its
+        splits included), of one kind, or only those without a category."""
+        ...
 
     async def versions(self, user_ids: Sequence[str]) -> dict[str, int]:
         """Each user's spending version: raised by every write of their transactions."""
