@@ -8,6 +8,7 @@ import pytest
 from tests.graphql.test_sharing import SHARE, join
 from tests.support.auth import Api, new_user
 from tests.support.queries import CREATE, UPDATE, budget_input, by_name, create_budget, record
+from tests.support.queries import THRESHOLD_ALERTS
 
 LEAVE = "mutation($b: ID!) { leaveBudget(budgetId: $b) { errors { code } } }"
 
@@ -269,5 +270,6 @@ RECORD_NOW = "mutation($i: RecordTransactionInput!) { recordTransaction(input: $
 
 async def alert_types(gql, budget_id: str, user_id: str) -> list[str]:
     data = await gql(ALERTS, {"id": budget_id, "u": user_id})
-    return sorted({a["alertType"] for a in data["alerts"]["nodes"] if a["category"] == "Groceries"},
-                  key=["WARNING", "LIMIT_REACHED", "OVERSPENDING"].index)
+    return sorted({a["alertType"] for a in data["alerts"]["nodes"]
+                   if a["category"] == "Groceries" and a["alertType"] in THRESHOLD_ALERTS},
+                  key=THRESHOLD_ALERTS.index)

@@ -145,3 +145,9 @@ async def app_client(db_url: str, **settings):
         transport = httpx.ASGITransport(app=application)
         async with httpx.AsyncClient(transport=transport, base_url="http://budgetql.test") as http:
             yield application, http
+
+
+# The threshold alerts (80 / 100 / 110 %). A test about thresholds keeps to these: the
+# forecast alert (PROJECTED_OVERSPEND) holds from the 4th day of a period on, so it
+# comes or not with the calendar day the suite runs on.
+THRESHOLD_ALERTS = ("WARNING", "LIMIT_REACHED", "OVERSPENDING")
