@@ -17,6 +17,7 @@ import asyncio
 from typing import Callable
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -553,6 +554,19 @@ def alert_fanout(url: str, plan: Plan) -> Figure:
 
 
 # -- report ---------------------------------------------------------------------------
+def shortfall(f: Figure) -> str:
+    """How far a missed figure is from its target, when the target is one bound on the
+    ratio (or, without a baseline, on the value): "12% short" of ">= 0.85", "8% over"
+    "<= 2.5"."""
+    bound = re.match(r"\s*(>=|<=)\s*([0-9.]+)", f.target.replace("0 lost, p99", "").split(",")[0])
+    measured = f.ratio if f.baseline is not None else f.value
+    if bound is None or measured is None:
+        return ""
+    limit = float(bound.group(2))
+    gap = (limit - measured) / limit if bound.group(1) == ">=" else (measured - limit) / limit
+    return f"{gap:.0%} {'short' if bound.group(1) == '>=' else 'over'}" if gap > 0 else ""
+
+
 def table(figures: list[Figure], busy: bool = False) -> str:
     def fmt(v):
         return "-" if v is None else f"{v:,.3f}".rstrip("0").rstrip(".") if isinstance(v, float) else f"{v:,}"
@@ -560,7 +574,8 @@ def table(figures: list[Figure], busy: bool = False) -> str:
     rows = [("#", "figure", "value", "baseline", "ratio", "target", "met")]
     for f in figures:
         not_measured = (f.details or {}).get("not_measured")
-        met = "not measured" if not_measured else BUSY if busy else "n/a" if f.met is None else "yes" if f.met else "NO"
+        met = "not measured" if not_measured else BUSY if busy else "n/a" if f.met is None else "yes" if f.met else (
+            f"NO ({shortfall(f)})" if shortfall(f) else "NO")
         rows.append((f.figure, f.name, f"{fmt(f.value)} {f.unit}" if f.value is not None else "-",
                      f"{fmt(f.baseline)} {f.unit}" if f.baseline is not None else "-", fmt(f.ratio), f.target, met))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
