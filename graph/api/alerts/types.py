@@ -16,6 +16,7 @@ from graph.api.core.execution import shared_payload
 from graph.api.core.identity_cache import IdentityCache
 from graph.api.core.node import Node
 from graph.api.core.pagination import Connection
+from graph.api.core.mapping import copied
 
 # The hub hands one AlertEvent object to every subscription it reaches: one view of it.
 _views: IdentityCache["BudgetAlert"] = IdentityCache(256)
@@ -63,24 +64,12 @@ class BudgetAlert(Node):
 
     @classmethod
     def from_domain(cls, e: alerts.AlertEvent) -> "BudgetAlert":
-        return cls(
-            id=strawberry.ID(e.id),
+        return copied(
+            cls, e,
             event=alerts.EVENT,
-            alert_id=strawberry.ID(e.id),
-            budget_id=strawberry.ID(e.budget_id),
-            user_id=e.user_id,
-            category=e.category,
-            alert_type=e.alert_type,
-            severity=e.severity,
-            message=e.message,
+            alert_id=e.id,
             percent_used=None if e.percent_used is None else float(e.percent_used),
-            spent_amount=e.spent_amount,
-            budgeted_amount=e.budgeted_amount,
-            remaining_amount=e.remaining_amount,
-            period_start=e.period_start,
-            timestamp=e.timestamp,
-            acknowledged_at=e.acknowledged_at,
-            goal_id=strawberry.ID(e.goal_id) if e.goal_id else None,
+            goal_id=e.goal_id or None,
         )
 
 

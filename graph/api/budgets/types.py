@@ -20,6 +20,7 @@ from graph.api.core.pagination import Connection
 from graph.api.goals.types import Goal
 from graph.api.insights.types import BudgetInsights, SuggestedLimit
 from graph.api.progress.types import BudgetProgress
+from graph.api.core.mapping import copied
 
 
 @strawberry.type(description="A spending limit for one category.")
@@ -90,13 +91,7 @@ class BudgetRevision:
 
     @classmethod
     def from_domain(cls, r: models.BudgetRevision) -> "BudgetRevision":
-        return cls(
-            version=r.version,
-            changed_at=r.changed_at,
-            changed_by=r.changed_by,
-            effective_period=r.effective_period,
-            changes=[FieldChange(field=c.field, before=c.before, after=c.after) for c in r.changes],
-        )
+        return copied(cls, r, changes=[copied(FieldChange, c) for c in r.changes])
 
 
 @strawberry.type(description="A budget's change log, newest first.")
@@ -189,36 +184,10 @@ class Budget(Node):
 
     @classmethod
     def from_domain(cls, b: models.Budget) -> "Budget":
-        return cls(
-            id=strawberry.ID(b.id),
-            user_id=b.user_id,
-            name=b.name,
-            type=b.type,
-            period=b.period,
-            currency=b.currency,
-            time_zone=b.time_zone,
-            start_date=b.start_date,
-            end_date=b.end_date,
-            rollover_enabled=b.rollover_enabled,
-            rollover_mode=b.rollover_mode,
-            thresholds=AlertThresholds(
-                warning=b.thresholds.warning,
-                limit_reached=b.thresholds.limit_reached,
-                overspending=b.thresholds.overspending,
-            ),
-            version=b.version,
-            created_at=b.created_at,
-            updated_at=b.updated_at,
-            members=[
-                BudgetMember(
-                    user_id=m.user_id,
-                    role=m.role,
-                    created_at=m.created_at,
-                    accepted_at=m.accepted_at,
-                    shares_history=m.share_history,
-                )
-                for m in b.members
-            ],
+        return copied(
+            cls, b,
+            thresholds=copied(AlertThresholds, b.thresholds),
+            members=[copied(BudgetMember, m, shares_history=m.share_history) for m in b.members],
             domain=b,
         )
 
@@ -258,16 +227,4 @@ class BudgetInvitation:
 
     @classmethod
     def from_domain(cls, i: Invitation) -> "BudgetInvitation":
-        return cls(
-            id=strawberry.ID(i.id),
-            budget_id=strawberry.ID(i.budget_id),
-            budget_name=i.budget_name,
-            user_id=i.user_id,
-            role=i.role,
-            invited_by=i.invited_by,
-            created_at=i.created_at,
-            expires_at=i.expires_at,
-            responded_at=i.responded_at,
-            status=i.status_at(utcnow()),
-            share_history=i.share_history,
-        )
+        return copied(cls, i, status=i.status_at(utcnow()))

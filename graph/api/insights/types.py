@@ -7,6 +7,7 @@ from decimal import Decimal
 import strawberry
 
 from domain.insights import rules
+from graph.api.core.mapping import copied
 
 
 @strawberry.type(description="Spending statistics over the last complete periods (see the README's formulas).")
@@ -23,8 +24,7 @@ class SpendingStats:
 
     @classmethod
     def from_domain(cls, s: rules.Stats) -> "SpendingStats":
-        return cls(periods=s.periods, average=s.average, median=s.median, min=s.min, max=s.max, trend=s.trend,
-                   periods_over_limit=s.periods_over_limit)
+        return copied(cls, s)
 
 
 @strawberry.type
@@ -51,10 +51,7 @@ class BudgetInsights:
         return cls(
             periods=i.periods,
             categories=[
-                CategoryInsight(category_name=c.category_name, average=c.stats.average, median=c.stats.median,
-                                min=c.stats.min, max=c.stats.max, trend=c.stats.trend,
-                                periods_over_limit=c.stats.periods_over_limit, periods=c.stats.periods)
-                for c in i.categories
+                copied(CategoryInsight, c.stats, category_name=c.category_name) for c in i.categories
             ],
             total=SpendingStats.from_domain(i.total),
             grew_most=i.grew_most,
@@ -71,8 +68,7 @@ class SuggestedLimit:
 
     @classmethod
     def from_domain(cls, s: rules.SuggestedLimit) -> "SuggestedLimit":
-        return cls(category=s.category, current=s.current, suggested=s.suggested, difference=s.difference,
-                   reason=s.reason)
+        return copied(cls, s)
 
 
 @strawberry.type(description="Income, spending and what was saved in one calendar month (or a whole range).")
@@ -87,7 +83,7 @@ class MonthSavings:
 
     @classmethod
     def from_domain(cls, m: rules.MonthSavings) -> "MonthSavings":
-        return cls(month=m.month, income=m.income, spending=m.spending, saved=m.saved, rate=m.rate)
+        return copied(cls, m)
 
 
 @strawberry.type

@@ -8,6 +8,7 @@ from decimal import Decimal
 import strawberry
 
 from domain.progress import rules as p
+from graph.api.core.mapping import copied
 
 ProgressStatus = strawberry.enum(
     p.Status,
@@ -68,23 +69,7 @@ class BudgetProgress:
 
     @classmethod
     def from_domain(cls, b: p.BudgetProgress) -> "BudgetProgress":
-        return cls(
-            budget_id=strawberry.ID(b.budget_id),
-            current_period=b.current_period,
-            period_index=b.period_index,
-            period_start=b.period_start,
-            period_end=b.period_end,
-            # The domain's figures serve as they are: CategoryProgress has exactly their
-            # fields (a Decimal percent serializes as the same Float _pct would make),
-            # and no per-category copy is made for the 1,000 categories of a page.
-            categories=b.categories,  # type: ignore[arg-type]
-            total_budgeted=b.total_budgeted,
-            total_spent=b.total_spent,
-            total_remaining=b.total_remaining,
-            percent_used=_pct(b.percent_used),
-            period_days_elapsed=b.period_days_elapsed,
-            period_days_total=b.period_days_total,
-            projected_spent=b.projected_spent,
-            status=b.status,
-            unconverted_count=b.unconverted_count,
-        )
+        # The domain's category figures serve as they are: CategoryProgress has exactly
+        # their fields (a Decimal percent serializes as the same Float _pct would make),
+        # and no per-category copy is made for the 1,000 categories of a page.
+        return copied(cls, b, percent_used=_pct(b.percent_used))

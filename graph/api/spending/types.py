@@ -13,6 +13,7 @@ from graph.api.core.enums import CategorizedByEnum, TransactionKindEnum
 from graph.api.core.errors import UserError
 from graph.api.core.node import Node
 from graph.api.core.pagination import Connection
+from graph.api.core.mapping import copied
 
 
 @strawberry.type(description="One part of a split transaction.")
@@ -43,24 +44,7 @@ class Transaction(Node):
 
     @classmethod
     def from_domain(cls, t: models.Transaction) -> "Transaction":
-        return cls(
-            id=strawberry.ID(t.id),
-            user_id=t.user_id,
-            category=t.category,
-            amount=t.amount,
-            currency=t.currency,
-            occurred_at=t.occurred_at,
-            occurred_on=t.occurred_on,
-            description=t.description,
-            external_id=t.external_id,
-            created_at=t.created_at,
-            kind=t.kind,
-            splits=[Split(category=s.category, amount=s.amount, memo=s.memo) for s in t.splits],
-            source_category=t.source_category,
-            categorized_by=t.categorized_by,
-            rule_id=strawberry.ID(t.rule_id) if t.rule_id else None,
-            version=t.version,
-        )
+        return copied(cls, t, splits=[copied(Split, s) for s in t.splits], rule_id=t.rule_id or None)
 
 
 @strawberry.type(description="A page of transactions, most recent occurredAt first.")
@@ -102,14 +86,7 @@ class CategoryRule(Node):
 
     @classmethod
     def from_domain(cls, r: category_rules.CategoryRule) -> "CategoryRule":
-        return cls(
-            id=strawberry.ID(r.id),
-            user_id=r.user_id,
-            category=r.category,
-            priority=r.priority,
-            match=CategoryRuleMatch(**r.match.as_dict()),
-            created_at=r.created_at,
-        )
+        return copied(cls, r, match=CategoryRuleMatch(**r.match.as_dict()))
 
 
 @strawberry.type

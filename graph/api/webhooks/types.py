@@ -13,6 +13,7 @@ from domain.webhooks import model as webhooks
 
 from graph.api.core.node import Node
 from graph.api.core.pagination import Connection
+from graph.api.core.mapping import copied
 
 WebhookDeliveryStatusEnum = strawberry.enum(
     webhooks.DeliveryStatus,
@@ -37,8 +38,7 @@ class Webhook(Node):
 
     @classmethod
     def from_domain(cls, w: webhooks.Webhook) -> "Webhook":
-        return cls(id=strawberry.ID(w.id), user_id=w.user_id, url=w.url, secret_hint=w.secret_hint, active=w.active,
-                   created_at=w.created_at)
+        return copied(cls, w)
 
 
 @strawberry.type(description="One alert sent (or being sent) to one webhook.")
@@ -56,17 +56,10 @@ class WebhookDelivery:
 
     @classmethod
     def from_domain(cls, d: webhooks.Delivery) -> "WebhookDelivery":
-        return cls(
-            id=strawberry.ID(d.id),
-            webhook_id=strawberry.ID(d.webhook_id),
-            alert_id=strawberry.ID(d.alert_id) if d.alert_id else None,
-            status=d.status,
-            attempts=d.attempts,
-            last_status_code=d.last_status_code,
-            last_error=d.last_error,
+        return copied(
+            cls, d,
+            alert_id=d.alert_id or None,
             next_attempt_at=d.next_attempt_at if d.status is webhooks.DeliveryStatus.PENDING else None,
-            created_at=d.created_at,
-            updated_at=d.updated_at,
         )
 
 
