@@ -14,7 +14,7 @@ from graph.api.budgets.inputs import (
     limits_of,
     thresholds_of,
 )
-from graph.api.budgets.types import Budget
+from graph.api.core.mapping import arguments
 from graph.api.budgets.types import BudgetPayload
 from graph.api.budgets.types import DeleteBudgetPayload
 from graph.api.core.errors import payload
@@ -28,19 +28,9 @@ class BudgetMutations:
             BudgetPayload,
             lambda: info.context.budgets.create_budget(
                 info.context.actor,
-                user_id=input.user_id,
-                name=input.name,
-                type=input.type,
-                period=input.period,
-                categories=limits_of(input.categories),
-                start_date=input.start_date,
-                rollover_enabled=input.rollover_enabled,
-                rollover_mode=input.rollover_mode,
-                currency=input.currency,
-                thresholds=thresholds_of(input.thresholds),
-                time_zone=input.time_zone,
+                **arguments(input, categories=limits_of(input.categories), thresholds=thresholds_of(input.thresholds)),
             ),
-            lambda budget: BudgetPayload(budget=Budget.from_domain(budget)),
+            BudgetPayload.of,
             input_errors,
         )
 
@@ -51,25 +41,13 @@ class BudgetMutations:
     async def update_budget(
         self, info: Info, id: strawberry.ID, input: UpdateBudgetInput, expected_version: int | None = None
     ) -> BudgetPayload:
-        updates = {
-            "name": input.name,
-            "type": input.type,
-            "period": input.period,
-            "categories": limits_of(input.categories),
-            "start_date": input.start_date,
-            "rollover_enabled": input.rollover_enabled,
-            "rollover_mode": input.rollover_mode,
-            "currency": input.currency,
-            "thresholds": thresholds_of(input.thresholds),
-            "time_zone": input.time_zone,
-            "effective_period": input.effective_period,
-        }
+        updates = arguments(input, categories=limits_of(input.categories), thresholds=thresholds_of(input.thresholds))
         return await payload(
             BudgetPayload,
             lambda: info.context.budgets.update_budget(
                 info.context.actor, str(id), updates, expected_version=expected_version
             ),
-            lambda budget: BudgetPayload(budget=Budget.from_domain(budget)),
+            BudgetPayload.of,
             input_errors,
         )
 
@@ -86,7 +64,7 @@ class BudgetMutations:
                 info.context.actor, str(input.budget_id), input.period, input.category, input.amount,
                 expected_version=expected_version,
             ),
-            lambda budget: BudgetPayload(budget=Budget.from_domain(budget)),
+            BudgetPayload.of,
             input_errors,
         )
 
@@ -108,7 +86,7 @@ class BudgetMutations:
             lambda: info.context.services.insights.apply_suggested_limits(
                 info.context.actor, str(budget_id), categories, effective_period, periods, percentile
             ),
-            lambda budget: BudgetPayload(budget=Budget.from_domain(budget)),
+            BudgetPayload.of,
         )
 
     @strawberry.mutation(description="Delete a budget (its owner only).")

@@ -197,6 +197,11 @@ class BudgetPayload:
     budget: Budget | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
 
+    @classmethod
+    def of(cls, budget: models.Budget) -> "BudgetPayload":
+        return cls(budget=Budget.from_domain(budget))
+
+
 @strawberry.type
 class DeleteBudgetPayload:
     deleted_id: strawberry.ID | None = None

@@ -38,3 +38,9 @@ def copied(cls: type[T], record: Any, **differing: Any) -> T:
         else:
             values[name] = getattr(record, name)
     return cls(**values)
+
+
+def arguments(given: Any, **differing: Any) -> dict[str, Any]:
+    """A GraphQL input's fields as the keyword arguments of the service call it is for
+    (the same names), except ``differing``: the values converted on the way."""
+    return {**{f.name: getattr(given, f.name) for f in fields(given)}, **differing}

@@ -11,8 +11,7 @@ import strawberry
 
 from graph.api.context import Info
 from graph.api.core.errors import user_errors
-from graph.api.budgets.mutations import BudgetPayload
-from graph.api.budgets.types import Budget
+from graph.api.budgets.types import Budget, BudgetPayload
 from graph.api.core.enums import MemberRoleEnum
 from graph.api.budgets.types import BudgetInvitation
 from graph.api.sharing.types import InvitationPayload
@@ -60,7 +59,7 @@ class SharingMutations:
         return await payload(
             BudgetPayload,
             lambda: info.context.sharing.unshare(info.context.actor, str(budget_id), user_id),
-            lambda budget: BudgetPayload(budget=Budget.from_domain(budget)),
+            BudgetPayload.of,
             user_errors,
         )
 

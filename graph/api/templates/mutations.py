@@ -7,9 +7,9 @@ import strawberry
 
 from graph.api.context import Info
 from graph.api.core.errors import input_errors, user_errors
-from graph.api.budgets.mutations import BudgetPayload
+from graph.api.budgets.types import BudgetPayload
+from graph.api.core.mapping import arguments
 from graph.api.templates.inputs import ApplyTemplateInput, CreateTemplateInput, template_categories_of
-from graph.api.budgets.types import Budget
 from graph.api.templates.types import Template
 from graph.api.templates.types import DeleteTemplatePayload
 from graph.api.templates.types import TemplatePayload
@@ -24,20 +24,8 @@ class TemplateMutations:
     async def apply_template(self, info: Info, input: ApplyTemplateInput) -> BudgetPayload:
         return await payload(
             BudgetPayload,
-            lambda: info.context.templates.apply_template(
-                info.context.actor,
-                user_id=input.user_id,
-                template_key=input.template_key,
-                total_income=input.total_income,
-                budget_name=input.budget_name,
-                start_date=input.start_date,
-                type=input.type,
-                period=input.period,
-                rollover_enabled=input.rollover_enabled,
-                currency=input.currency,
-                time_zone=input.time_zone,
-            ),
-            lambda budget: BudgetPayload(budget=Budget.from_domain(budget)),
+            lambda: info.context.templates.apply_template(info.context.actor, **arguments(input)),
+            BudgetPayload.of,
             input_errors,
         )
 
@@ -46,14 +34,7 @@ class TemplateMutations:
         return await payload(
             TemplatePayload,
             lambda: info.context.templates.create_template(
-                info.context.actor,
-                user_id=input.user_id,
-                key=input.key,
-                name=input.name,
-                categories=template_categories_of(input.categories),
-                description=input.description,
-                type=input.type,
-                period=input.period,
+                info.context.actor, **arguments(input, categories=template_categories_of(input.categories))
             ),
             lambda template: TemplatePayload(template=Template.from_domain(template)),
             input_errors,
