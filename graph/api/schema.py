@@ -70,6 +70,10 @@ class SubscriptionOverHTTP(InvalidOperationTypeError):
 
 
 class BudgetSchema(CheckedSchema, FederatedSchema):
+    """budgetql's schema: checked for shared payloads when made (CheckedSchema), and an
+    Apollo Federation v2 subgraph (FederatedSchema, over ``strawberry.federation.Schema``,
+    which adds ``_service`` and ``_entities`` to Query and ``@link`` to the SDL)."""
+
     async def execute(self, query, variable_values=None, context_value=None, root_value=None,
                       operation_name=None, allowed_operation_types=None, operation_extensions=None):
         # One request, one result: a subscription only runs as a stream (WebSocket).
