@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install serve test test-fast test-sqlite postgres browser migrate schema clean bench bench-smoke bench-tools bench-peers
+.PHONY: install serve test test-fast test-sqlite postgres browser federation-gateway migrate schema clean bench bench-smoke bench-tools bench-peers
 
 install: $(STAMP)
 
@@ -32,18 +32,24 @@ postgres:
 browser:
 	@sh .ci/ensure-browser
 
+# The federation test's real Apollo gateway and second subgraph (tests/e2e/federation/):
+# `npm ci` from the committed lock when node_modules is missing or from another lock.
+# Without npm (or when npm ci fails) it says why; CI=true then fails, else the test skips.
+federation-gateway:
+	@sh .ci/ensure-federation-gateway
+
 # The whole suite, bench-smoke included (tests/bench/), so the benchmark cannot rot.
 # Two workers (one per core here), each test file on one of them: every worker has its own
 # PostgreSQL database and SQLite files, so files never share state.
 PYTEST_WORKERS ?= auto
-test: install postgres browser bench-tools bench-peers
+test: install postgres browser federation-gateway bench-tools bench-peers
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # The in-process kinds (unit, graphql, rest) on both databases: the quick loop while working.
 test-fast: install postgres
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile tests/unit tests/graphql tests/rest
 
-test-sqlite: install browser
+test-sqlite: install browser federation-gateway
 	$(PY) -m pytest -k "not postgres"
 
 # The benchmark of the real server on PostgreSQL, and against its peers (see bench/README.md): ~6 min once seeded.

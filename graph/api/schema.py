@@ -1,4 +1,5 @@
-"""The schema: every area's queries and mutations merged into the root types."""
+"""The schema: every area's queries and mutations merged into the root types; also an
+Apollo Federation v2 subgraph (graph/api/core/federation.py), whose SDL is schema.graphql."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from graph.api.core.execution import CheckedSchema, LeafFastExecutionContext
+from graph.api.core.federation import FederatedSchema
 
 from graph.api.alerts.subscriptions import AlertSubscriptions
 from graph.api.progress.subscriptions import ProgressSubscriptions
@@ -33,6 +35,7 @@ from graph.api.sharing.queries import SharingQueries
 from graph.api.spending.mutations import SpendingMutations
 from graph.api.spending.queries import SpendingQueries
 from graph.api.templates.mutations import TemplateMutations
+from graph.api.users.types import User
 from graph.api.templates.queries import TemplateQueries
 from graph.api.webhooks.mutations import WebhookMutations
 from graph.api.webhooks.queries import WebhookQueries
@@ -66,7 +69,11 @@ class SubscriptionOverHTTP(InvalidOperationTypeError):
         )
 
 
-class BudgetSchema(CheckedSchema):
+class BudgetSchema(CheckedSchema, FederatedSchema):
+    """budgetql's schema: checked for shared payloads when made (CheckedSchema), and an
+    Apollo Federation v2 subgraph (FederatedSchema, over ``strawberry.federation.Schema``,
+    which adds ``_service`` and ``_entities`` to Query and ``@link`` to the SDL)."""
+
     async def execute(self, query, variable_values=None, context_value=None, root_value=None,
                       operation_name=None, allowed_operation_types=None, operation_extensions=None):
         # One request, one result: a subscription only runs as a stream (WebSocket).
@@ -116,6 +123,7 @@ def build_schema(settings=None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        types=[User],  # an entity only: a gateway reaches it through _entities
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=extensions,
         execution_context_class=LeafFastExecutionContext if settings is None or settings.fast_path else None,

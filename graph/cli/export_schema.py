@@ -1,4 +1,5 @@
-"""``budgetql export-schema``: the GraphQL SDL (``schema.graphql``)."""
+"""``budgetql export-schema``: the GraphQL SDL (``schema.graphql``), which is also the Apollo
+Federation v2 subgraph SDL (``@link``, ``@key``) a gateway composes: ``_service { sdl }``."""
 
 from __future__ import annotations
 
@@ -20,6 +21,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def add_command(sub) -> None:
-    exp = sub.add_parser("export-schema", help="write the GraphQL SDL")
+    exp = sub.add_parser("export-schema", help="write the GraphQL SDL (also the Apollo Federation subgraph SDL)")
     exp.add_argument("output", nargs="?", default="schema.graphql", help="a file, or - for stdout")
     exp.set_defaults(run=run)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiodataloader import DataLoader
 from domain.access import Actor
+from domain.budgets.service import BudgetService
 from domain.models import Budget
 from domain.sharing.rules import Invitation
 from domain.sharing.service import SharingService
@@ -49,3 +50,22 @@ def progress_loader(context) -> ProgressLoader:
 def invitation_loader(context) -> InvitationLoader:
     """Each budget's invitations, for its owner: one read for a page of budgets."""
     return context.loader("invitations", lambda: InvitationLoader(context.services.sharing, context.actor))
+
+
+class BudgetLoader(DataLoader):
+    """Keys are budget ids; each gets its budget, or None when there is none or the
+    caller may not read it (``budget(id)``'s rules), all of a request's from one read."""
+
+    def __init__(self, budgets: BudgetService, actor: Actor):
+        super().__init__()
+        self.budgets = budgets
+        self.actor = actor
+
+    async def batch_load_fn(self, ids: list[str]) -> list[Budget | None]:
+        found = await self.budgets.find_budgets(self.actor, ids)
+        return [found.get(i) for i in ids]
+
+
+def budget_loader(context) -> BudgetLoader:
+    """The request's budgets by id: the federation's references to budgets, in one read."""
+    return context.loader("budgets", lambda: BudgetLoader(context.services.budgets, context.actor))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Awaitable
 
 import strawberry
 
@@ -11,7 +12,7 @@ from domain import models, money
 from domain.budgets.service import current_period
 from domain.models import utcnow
 from domain.sharing.rules import Invitation
-from graph.api.budgets.dataloaders import invitation_loader, progress_loader
+from graph.api.budgets.dataloaders import budget_loader, invitation_loader, progress_loader
 from graph.api.context import Info
 from graph.api.core.enums import BudgetPeriodEnum, BudgetTypeEnum, InvitationStatusEnum, MemberRoleEnum, RolloverModeEnum
 from graph.api.core.errors import UserError
@@ -99,7 +100,11 @@ class BudgetRevisionConnection(Connection[BudgetRevision]):
     pass
 
 
-@strawberry.type(description="A budget: a limit per category, repeating every period from its start date.")
+@strawberry.federation.type(
+    keys=["id"],
+    description="A budget: a limit per category, repeating every period from its start date. An Apollo Federation "
+    "entity (key: id): a gateway resolves a reference with budget(id:)'s rules (null when it is not yours to see).",
+)
 class Budget(Node):
     id: strawberry.ID
     user_id: str
@@ -183,6 +188,12 @@ class Budget(Node):
         return [BudgetProgress.from_domain(p) for p in await progress_loader(info.context).load_many(keys)]
 
     @classmethod
+    def resolve_reference(cls, info: Info, id: strawberry.ID) -> Awaitable["Budget | None"]:
+        """A gateway's reference (``_entities``): the budget, or None when there is none or
+        it is not the caller's to see; a request's references are read together."""
+        return _budget_view(budget_loader(info.context).load(str(id)))
+
+    @classmethod
     def from_domain(cls, b: models.Budget) -> "Budget":
         return copied(
             cls, b,
@@ -190,6 +201,11 @@ class Budget(Node):
             members=[copied(BudgetMember, m, shares_history=m.share_history) for m in b.members],
             domain=b,
         )
+
+
+async def _budget_view(found: Awaitable[models.Budget | None]) -> Budget | None:
+    budget = await found
+    return Budget.from_domain(budget) if budget is not None else None
 
 
 @strawberry.type

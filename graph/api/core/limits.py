@@ -1,7 +1,8 @@
 """Limits on what one request may ask for, checked before any database work.
 
 * :func:`limit_extensions`: Strawberry's ``QueryDepthLimiter``, ``MaxTokensLimiter`` and
-  ``MaxAliasesLimiter`` (and ``DisableIntrospection`` when introspection is off), each
+  ``MaxAliasesLimiter`` (and ``DisableIntrospection`` when introspection is off, which
+  also refuses Apollo Federation's ``_service { sdl }``: the same schema, as text), each
   rejecting with its own ``extensions.code``.
 * the request body's size is ``graph.http.body_limit``.
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from graphql import GraphQLError, GraphQLSyntaxError, ValidationContext, ValidationRule
+from graphql import FieldNode, GraphQLError, GraphQLSyntaxError, ValidationContext, ValidationRule
 from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.extensions.add_validation_rules import AddValidationRules
 
@@ -62,6 +63,20 @@ def _tag_token_error(error: GraphQLError, limit: int) -> None:
     if isinstance(error, GraphQLSyntaxError) and f"more than {limit} tokens" in error.message:
         error.extensions = {**(error.extensions or {}), "code": TOO_MANY_TOKENS}
 
+class NoServiceSdl(ValidationRule):
+    """``_service`` (Apollo Federation's SDL of the subgraph) when introspection is off:
+    a gateway then composes from ``budgetql export-schema``'s file instead."""
+
+    def enter_field(self, node: FieldNode, *_args: Any) -> None:
+        parent = self.context.get_parent_type()
+        if node.name.value == "_service" and parent is not None and parent.name == "Query":
+            self.report_error(GraphQLError(
+                "GraphQL introspection has been disabled, and so has _service (the subgraph's SDL): compose "
+                "from the file `budgetql export-schema` writes",
+                node,
+            ))
+
+
 def limit_extensions(settings) -> list[Any]:
     """Extension factories (Strawberry makes a fresh extension per request from each)."""
     rules = [
@@ -70,5 +85,6 @@ def limit_extensions(settings) -> list[Any]:
     ]
     if not settings.introspection:
         rules += _coded_rules(DisableIntrospection(), INTROSPECTION_DISABLED)
+        rules.append(_coded(NoServiceSdl, INTROSPECTION_DISABLED))
     max_tokens = settings.max_tokens
     return [lambda: TokenLimit(max_token_count=max_tokens), lambda: AddValidationRules(rules)]
