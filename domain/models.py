@@ -9,7 +9,7 @@ from bisect import bisect_right
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from enum import Enum
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from .periods import BudgetPeriod
 
@@ -137,6 +137,7 @@ class BudgetRevision:
     changes: tuple[FieldChange, ...]
 
 
+@lru_cache(maxsize=16_384)  # pure; every budget read and every transaction asks it of the same few names
 def category_key(name: str) -> str:
     """How categories match: trimmed, NFC-normalised and case-folded, so "Café" typed
     composed or decomposed, and "CAFÉ", are one category."""

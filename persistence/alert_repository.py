@@ -10,7 +10,7 @@ from typing import Sequence
 from collections import defaultdict
 from dataclasses import replace
 
-from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts.rules import AlertEvent, AlertType
@@ -21,7 +21,7 @@ from domain.ports import Page
 
 from .cursors import Cursors
 from .budget_repository import shared_with
-from .dialects import insert, is_postgres
+from .dialects import insert
 from .tables import AlertRow, BudgetMemberRow, BudgetRow, WebhookDeliveryRow
 
 CURSOR = "alert"
@@ -99,7 +99,7 @@ class SqlAlertRepository:
     def __init__(self, session: AsyncSession, announced: list[int], cursors: Cursors | None = None):
         self.session = session
         self.cursors = cursors or Cursors()
-        self.announced = announced  # seqs to publish once the transaction commits
+        self.announced = announced  # seqs to announce once the transaction commits
 
     async def add(self, events: Sequence[AlertEvent]) -> list[AlertEvent]:
         if not events:
@@ -121,14 +121,9 @@ class SqlAlertRepository:
             if row is not None:
                 stored[row.id] = row.seq
         new = [e.__class__(**{**e.__dict__, "seq": stored[e.id]}) for e in events if e.id in stored]
-        if new:
-            seqs = [e.seq for e in new]
-            self.announced.extend(seqs)
-            if is_postgres(self.session):
-                # NOTIFY is transactional: delivered on commit, never for a rolled-back write.
-                for i in range(0, len(seqs), NOTIFY_CHUNK):
-                    payload = ",".join(map(str, seqs[i : i + NOTIFY_CHUNK]))
-                    await self.session.execute(text("SELECT pg_notify(:c, :p)"), {"c": CHANNEL, "p": payload})
+        # Announced when the unit of work commits (persistence/notices.py: NOTIFY in the
+        # same transaction on PostgreSQL, so never for a write that rolls back).
+        self.announced.extend(e.seq for e in new)
         return new
 
     async def _stored_keys(self, events: Sequence[AlertEvent]) -> set[tuple]:

@@ -169,11 +169,19 @@ class SqlBudgetRepository:
             stmt = stmt.with_for_update()
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
+    async def _execute(self, stmt):
+        """A column select run on the session's connection as plain SQL: the same rows as
+        ``session.execute`` without the ORM's per-statement compile state and row
+        loading (a sixth of a page of 50 budgets' time). Flushes first, as
+        ``session.execute`` would, so a write reads what it changed."""
+        await self.session.flush()
+        return await (await self.session.connection()).execute(stmt)
+
     async def _read(self, stmt) -> list[tuple[int, Budget]]:
         """Budgets as plain rows, not ORM objects (reads are the hot path: no identity
         map, no instance state): one statement for the budgets, one for their categories
         and members together."""
-        rows = (await self.session.execute(stmt)).all()
+        rows = (await self._execute(stmt)).all()
         if not rows:
             return []
         pks = [r.pk for r in rows]
@@ -211,7 +219,7 @@ class SqlBudgetRepository:
         # Unpacked by position: a page of budgets has a thousand of these rows, and
         # attribute access on a Row costs more than everything else done with it.
         for budget_pk, kind, from_period, _, name, amount, since_period, role, created_at, accepted_at, history in (
-            await self.session.execute(ordered)
+            await self._execute(ordered)
         ):
             if kind == 1:
                 members[budget_pk].append(BudgetMember(name, MemberRole(role), created_at, accepted_at, bool(history)))

@@ -6,7 +6,8 @@
 * :class:`PostgresBus` LISTENs on a dedicated asyncpg connection. Writers NOTIFY in
   the writing transaction with the new alert seqs (ids, not payloads: NOTIFY payloads
   are capped at 8,000 bytes), so a notification exists exactly when the alert was
-  committed. Each process loads the alerts once and fans them out. A dropped listener
+  committed. Each process loads the alerts once and fans them out (a process where
+  nobody subscribes reads nothing). A dropped listener
   reconnects with backoff and catches up from the outbox.
 * Live ``budgetProgress`` streams are :class:`Watch` objects on the same hub: committed writes
   announce which users' spending and which budgets changed (``persistence/changes.py``:
@@ -132,8 +133,20 @@ class AlertHub:
     def _all_watches(self) -> list[Watch]:
         return [w for ws in self._watches.values() for w in ws]
 
+    @property
+    def subscribed(self) -> bool:
+        """Whether any ``budgetAlerts`` subscription is live here."""
+        return bool(self._subs)
+
+    @property
+    def watching(self) -> bool:
+        """Whether any live ``budgetProgress`` waits for change notices here."""
+        return bool(self._watches)
+
     def changed(self, changes) -> None:
         """A committed write changed these users' spending and these budgets."""
+        if not self._watches:
+            return
         for w in self._all_watches():
             if w.concerns(changes):
                 w.wake()
@@ -150,14 +163,26 @@ class AlertHub:
             if not subs:
                 del self._subs[sub.key]
 
+    def passed(self, seqs: Sequence[int]) -> None:
+        """Alerts announced while nobody here subscribed: as delivered (to nobody), so a
+        later catch-up does not hand them to those who subscribe after."""
+        for seq in seqs:
+            self._mark(seq)
+
+    def _mark(self, seq: int) -> bool:
+        """Remember ``seq`` as delivered; False if it was already."""
+        if seq in self._recent:
+            return False
+        self._recent[seq] = None
+        if len(self._recent) > RECENT_MAX:
+            self._recent.popitem(last=False)
+        return True
+
     def deliver(self, events: Sequence[AlertEvent]) -> None:
         """Hand each alert to matching subscribers once, however often it is announced."""
         for event in sorted(events, key=lambda e: e.seq):
-            if event.seq in self._recent:
+            if not self._mark(event.seq):
                 continue
-            self._recent[event.seq] = None
-            if len(self._recent) > RECENT_MAX:
-                self._recent.popitem(last=False)
             # The owner and the budget's members (``recipients``), each under their own key.
             for key in sorted(event.recipients) + ["*"]:
                 for sub in list(self._subs.get(key, ())):
@@ -191,6 +216,9 @@ class InProcessBus:
         return None
 
     async def committed(self, seqs: Sequence[int]) -> None:
+        if not self.hub.subscribed:
+            self.hub.passed(seqs)
+            return
         async with self.uow() as uow:
             self.hub.deliver(await uow.alerts.by_seqs(seqs))
 
@@ -242,8 +270,9 @@ class PostgresBus:
                 conn = await asyncpg.connect(self.dsn, timeout=5)
                 inbox: asyncio.Queue[str] = asyncio.Queue()
                 await conn.add_listener(CHANNEL, lambda *args: inbox.put_nowait(args[3]))
-                # Progress notices go straight to the hub: ids only, nothing to load.
-                await conn.add_listener(CHANGES, lambda *args: self.hub.changed(decode(args[3])))
+                # Progress notices go straight to the hub: ids only, nothing to load, and
+                # not even decoded in a process where no budgetProgress is live.
+                await conn.add_listener(CHANGES, lambda *args: self.hub.watching and self.hub.changed(decode(args[3])))
                 conn.add_termination_listener(lambda _c: inbox.put_nowait(""))
                 self.connected.set()
                 delay = 0.2
@@ -262,7 +291,10 @@ class PostgresBus:
                         if more == "":
                             raise ConnectionError("listener connection closed")
                         seqs.extend(int(x) for x in more.split(",") if x)
-                    await self._load(seqs)
+                    if self.hub.subscribed:
+                        await self._load(seqs)
+                    else:  # no alert subscription here: nothing to read, nobody to tell
+                        self.hub.passed(seqs)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - keep listening whatever happened

@@ -2,17 +2,14 @@
 
 A unit of work collects the users whose spending version it raised and the budgets it
 wrote (edited, re-amounted, shared, deleted). On PostgreSQL it NOTIFYs them on
-:data:`CHANNEL` in the writing transaction (so every process hears exactly the
-committed writes); on SQLite the bus hands them to the hub after the commit. Ids only:
+:data:`CHANNEL` in the writing transaction, in one statement with its alerts'
+(``persistence/notices.py``), so every process hears exactly the committed writes; on SQLite the bus hands them to the hub after the commit. Ids only:
 a subscriber re-reads the figures it needs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 CHANNEL = "budgetql_changes"
 PAYLOAD_MAX = 7_000  # characters per NOTIFY: under PostgreSQL's 8,000-byte cap
@@ -51,8 +48,3 @@ def decode(payload: str) -> Changes:
         elif kind == "b" and ident:
             changes.budgets.add(ident)
     return changes
-
-
-async def notify_changes(session: AsyncSession, changes: Changes) -> None:
-    for payload in encode(changes):
-        await session.execute(text("SELECT pg_notify(:c, :p)"), {"c": CHANNEL, "p": payload})

@@ -24,7 +24,8 @@ def _exact(value):
     return None if value is None else Decimal(format(value.normalize(), "f"))
 
 
-def to_domain(row: CategoryRuleRow) -> CategoryRule:
+def to_domain(row) -> CategoryRule:
+    """A rule from its ORM object or a plain row of its columns."""
     conditions = {name: getattr(row, name) for name in _CONDITIONS}
     conditions["amount_min"], conditions["amount_max"] = _exact(row.amount_min), _exact(row.amount_max)
     return CategoryRule(
@@ -79,10 +80,13 @@ class SqlRuleRepository:
         found: dict[str, list[CategoryRule]] = {u: [] for u in user_ids}
         if not user_ids:
             return found
+        # Plain rows, not ORM objects: a write reads up to 500 rules a user to categorize.
         rows = await self.session.execute(
-            select(CategoryRuleRow).where(CategoryRuleRow.user_id.in_(sorted(set(user_ids)))).order_by(CategoryRuleRow.pk)
+            select(*CategoryRuleRow.__table__.c)
+            .where(CategoryRuleRow.user_id.in_(sorted(set(user_ids))))
+            .order_by(CategoryRuleRow.pk)
         )
-        for row in rows.scalars():
+        for row in rows:
             found[row.user_id].append(to_domain(row))
         return found
 

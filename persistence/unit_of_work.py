@@ -18,12 +18,13 @@ from domain.errors import BudgetError
 
 from .alert_repository import SqlAlertRepository
 from .budget_repository import SqlBudgetRepository
-from .changes import Changes, notify_changes
+from .changes import Changes
 from .cursors import Cursors
 from .dialects import is_postgres
 from .invitation_repository import SqlInvitationRepository
 from .database import WRITE, database_unavailable, is_unavailable
 from .goal_repository import SqlGoalRepository
+from . import notices
 from .rule_repository import SqlRuleRepository
 from .spending_repository import SqlSpendingRepository
 from .template_repository import SqlTemplateRepository
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
         self._cursors = cursors or Cursors()
         self.session: AsyncSession | None = None
         self.announced: list[int] = []
+        self._notified = 0  # of ``announced``, NOTIFYed already (PostgreSQL)
         self.changes = Changes()
 
     async def __aenter__(self) -> "SqlUnitOfWork":
@@ -58,8 +60,7 @@ class SqlUnitOfWork:
         committed = False
         try:
             if exc_type is None and self.session.in_transaction():
-                if self.changes and is_postgres(self.session):
-                    await notify_changes(self.session, self.changes)  # transactional, like the alert seqs
+                await self._notify()
                 await self.session.commit()
                 committed = True
             else:
@@ -87,8 +88,16 @@ class SqlUnitOfWork:
             if not is_unavailable(failure):  # closing a dead connection is not news
                 raise
 
+    async def _notify(self) -> None:
+        """PostgreSQL: this transaction's alert seqs and changes, NOTIFYed in it, so they
+        are delivered exactly when it commits (one statement for all of them)."""
+        if is_postgres(self.session):
+            await notices.send(self.session, notices.pending(self.announced[self._notified :], self.changes))
+            self._notified = len(self.announced)
+
     async def commit(self) -> None:
         assert self.session is not None
+        await self._notify()
         await self.session.commit()
 
 

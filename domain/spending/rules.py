@@ -61,7 +61,8 @@ def occurrence(at: Any, on: Any, now: datetime, *path: str) -> tuple[datetime, d
                 local = parse_iso(at.strip())
             except ValueError:
                 local = None
-        moment = p.attempt(naive_utc, at, *path, "occurredAt")
+        # Parsed once: a text that does not parse is handed on as it came, for its error.
+        moment = p.attempt(naive_utc, local if isinstance(local, datetime) else at, *path, "occurredAt")
         if moment is not None and isinstance(local, datetime):
             day = local.date()
     if on is not None:
