@@ -393,7 +393,8 @@ class BudgetService:
     async def delete_budget(self, actor: Actor, budget_id: str) -> None:
         async with self.uow(write=True) as uow:
             require_budget(actor, budget_id, await uow.budgets.get(budget_id, for_update=True), can_admin)
-            await uow.budgets.delete(budget_id)
+            # Its alerts and goals first, while its members still say whom they reached.
             await uow.alerts.delete_for_budget(budget_id)  # no alert points at nothing
             await uow.goals.delete_for_budget(budget_id)  # nor a goal
+            await uow.budgets.delete(budget_id)
 
