@@ -13,7 +13,8 @@ returns only positions below a *horizon* below which nothing can still appear:
   visible, or rolled back); every one still running, or not yet started, has an id at
   or above it. So once a cursor is at the horizon, whatever commits later has a
   position at or after the cursor. (A long-running writing transaction anywhere on
-  the server holds the horizon back: changes are delayed, never lost.)
+  the server, in any of its databases, holds the horizon back: changes are delayed,
+  never lost. Tests that share a server with others wait for their changes.)
 * SQLite: the ``sync_clock`` counter + 1, read in the reader's own snapshot. Writers
   raise the counter under SQLite's write lock and hold it until COMMIT, so every
   position up to the counter has committed.
@@ -26,8 +27,6 @@ from __future__ import annotations
 
 import struct
 from datetime import datetime
-from typing import Sequence
-
 from sqlalchemy import Boolean, String, delete, func, literal, or_, select, text, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 

@@ -8,7 +8,7 @@ from typing import Iterable, Sequence
 
 from domain.errors import cursor_expired, validation
 
-from .model import KINDS, Change, Full, Incremental, SyncCursor
+from .model import KINDS, RETENTION_MIN, Change, Full, Incremental, SyncCursor
 
 EXPIRED = "This cursor is older than the deletions the server keeps: sync in full again (since: null)"
 
@@ -16,8 +16,6 @@ EXPIRED = "This cursor is older than the deletions the server keeps: sync in ful
 def retention(value: object) -> timedelta:
     """How long deletions are kept: at least :data:`RETENTION_MIN` (a client offline for
     less than that never has to sync in full)."""
-    from .model import RETENTION_MIN
-
     if not isinstance(value, timedelta) or value < RETENTION_MIN:
         raise validation(f"The sync retention must be at least {RETENTION_MIN.days} days (got {value!r})", "retention")
     return value
