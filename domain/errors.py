@@ -18,6 +18,7 @@ class ErrorCode(str, Enum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
     RATE_LIMITED = "RATE_LIMITED"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    CURSOR_EXPIRED = "CURSOR_EXPIRED"  # a sync cursor older than the kept deletions: sync in full
 
 
 class BudgetError(ValueError):
@@ -59,6 +60,10 @@ def conflict(message: str, *field: str) -> BudgetError:
 
 def forbidden(message: str, *field: str) -> BudgetError:
     return BudgetError(ErrorCode.FORBIDDEN, message, field or None)
+
+
+def cursor_expired(message: str, *field: str) -> BudgetError:
+    return BudgetError(ErrorCode.CURSOR_EXPIRED, message, field or None)
 
 
 def unauthenticated(message: str) -> BudgetError:

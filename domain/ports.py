@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # the areas' records, named in signatures only: the areas imp
     from domain.sharing.rules import Invitation, InvitationStatus
     from domain.goals.model import Goal
     from domain.spending.category_rules import CategoryRule
+    from domain.sync.model import Change, Incremental, SyncCursor
     from domain.templates.model import Template
     from domain.webhooks.model import Delivery, Webhook
 
@@ -144,12 +145,41 @@ class UnitOfWork(Protocol):
     invitations: InvitationRepository
     rules: "RuleRepository"
     goals: "GoalRepository"
+    sync: "SyncRepository"
 
     async def __aenter__(self) -> "UnitOfWork": ...
 
     async def __aexit__(self, *exc) -> None: ...
 
     async def commit(self) -> None: ...
+
+
+class SyncRepository(Protocol):
+    """Delta sync's feed (the writes log themselves: ``persistence/sync_log.py``)."""
+
+    async def horizon(self) -> int:
+        """Every position below it has committed; nothing committing later falls below it."""
+        ...
+
+    async def pruned_through(self) -> int:
+        """Changes at or below this position may have been pruned."""
+        ...
+
+    async def changes(self, user_id: str, after: "Incremental", horizon: int, limit: int) -> list["Change"]:
+        """The user's feed after ``after``, below ``horizon``, in (position, kind, id) order."""
+        ...
+
+    async def current(self, user_id: str, kind: str, after_pos: int, after: str | None, limit: int) -> list[tuple[int, str]]:
+        """A full sync's walk of the things of ``kind`` the user has now."""
+        ...
+
+    async def seal(self, user_id: str, cursor: "SyncCursor") -> str: ...
+
+    async def open(self, user_id: str, sealed: str) -> "SyncCursor":
+        """VALIDATION for anything but a cursor sealed for this user."""
+        ...
+
+    async def prune(self, before: datetime, now: datetime) -> int: ...
 
 
 class RuleRepository(Protocol):

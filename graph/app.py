@@ -180,6 +180,23 @@ async def _expire(ws: WebSocket) -> None:
             await ws.close(code=4401, reason="Token expired")
 
 
+SYNC_PRUNE_SECONDS = 3600.0
+
+
+async def prune_sync(sync, stopping: asyncio.Event) -> None:
+    """Delta sync's old deletions, pruned at start and then hourly (every process does
+    it; it is idempotent), until the server stops."""
+    while not stopping.is_set():
+        try:
+            pruned = await sync.prune()
+            if pruned:
+                log.info("pruned %d delta-sync changes older than the retention", pruned)
+        except Exception:  # noqa: BLE001 - the database may be away; try again next time
+            log.warning("pruning delta-sync changes failed; retrying in an hour", exc_info=True)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stopping.wait(), timeout=SYNC_PRUNE_SECONDS)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """Raises ``graph.auth.AuthConfigError`` for authentication settings that cannot work."""
     settings = settings or Settings.from_env()
@@ -205,7 +222,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await bus.start()
         app.state.engine = engine
         app.state.bus = bus
-        app.state.services = build_services(uow, hub, webhook_allow_private=settings.webhook_allow_private)
+        app.state.services = build_services(
+            uow, hub, webhook_allow_private=settings.webhook_allow_private,
+            sync_retention=timedelta(days=settings.sync_retention_days),
+        )
+        lifecycle.background(prune_sync(app.state.services.sync, lifecycle.stopping), name="sync-pruning")
         worker = None
         if settings.webhook_worker:
             worker = WebhookWorker(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from datetime import timedelta
 from typing import Any, AsyncIterator
 
 from domain.alerts.service import AlertService
@@ -16,8 +17,10 @@ from domain.goals.service import GoalService
 from domain.insights.service import InsightService
 from domain.spending.rule_service import CategoryRuleService
 from domain.spending.service import SpendingService
+from domain.sync.service import SyncService
 from domain.templates.service import TemplateService
 from domain.webhooks.service import WebhookService
+from domain.sync.model import RETENTION_DEFAULT
 from persistence.database import create_engine
 from persistence.migrate import migrate
 from persistence.unit_of_work import SqlUnitOfWorkFactory
@@ -31,19 +34,27 @@ def backups(services: Services) -> BackupService:
     return BackupService(services.budgets, services.spending, services.templates)
 
 
-def build_services(uow: SqlUnitOfWorkFactory, hub: Any = None, *, webhook_allow_private: bool = False) -> Services:
+def build_services(
+    uow: SqlUnitOfWorkFactory, hub: Any = None, *, webhook_allow_private: bool = False,
+    sync_retention: timedelta = RETENTION_DEFAULT,
+) -> Services:
     budgets = BudgetService(uow)
     spending = SpendingService(uow)
+    alerts = AlertService(uow)
+    templates = TemplateService(budgets)
+    rules = CategoryRuleService(uow)
+    goals = GoalService(uow)
     return Services(
         budgets=budgets,
         spending=spending,
         insights=InsightService(budgets, spending),
-        alerts=AlertService(uow),
-        templates=TemplateService(budgets),
+        alerts=alerts,
+        templates=templates,
         webhooks=WebhookService(uow, resolve=resolve_quietly, allow_private=webhook_allow_private),
         sharing=SharingService(uow),
-        rules=CategoryRuleService(uow),
-        goals=GoalService(uow),
+        rules=rules,
+        goals=goals,
+        sync=SyncService(uow, budgets, spending, alerts, templates, goals, rules, retention=sync_retention),
         hub=hub,
     )
 

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from domain.sync.model import RETENTION_DEFAULT, RETENTION_MIN
 from domain.webhooks.rules import DeliveryPolicy
 from persistence.database import resolve_database_url
 
@@ -30,6 +31,7 @@ _ENV = {
     "BUDGETQL_WEBHOOK_POLL_SECONDS": ("webhook_poll_seconds", float),
     "BUDGETQL_WEBHOOK_ALLOW_PRIVATE": ("webhook_allow_private", ON_OFF),
     "BUDGETQL_CURSOR_SECRET": ("cursor_secret", "secret"),
+    "BUDGETQL_SYNC_RETENTION_DAYS": ("sync_retention_days", float),
     "BUDGETQL_WEBHOOK_TIMEOUT_SECONDS": ("policy.timeout_seconds", float),
     "BUDGETQL_WEBHOOK_MAX_ATTEMPTS": ("policy.max_attempts", int),
     "BUDGETQL_WEBHOOK_BACKOFF_SECONDS": ("policy.backoff_seconds", float),
@@ -102,8 +104,14 @@ class Settings:
     statement_counter: bool = False
     # GraphQL execution's fast paths (graph/execution.py); off: Strawberry's own execution.
     fast_path: bool = True
+    # How long delta sync keeps deletions (days, at least 90); pruned hourly by each server.
+    sync_retention_days: float = RETENTION_DEFAULT.days
 
     def __post_init__(self) -> None:
+        if self.sync_retention_days < RETENTION_MIN.days:
+            raise ValueError(
+                f"BUDGETQL_SYNC_RETENTION_DAYS must be at least {RETENTION_MIN.days} (got {self.sync_retention_days})"
+            )
         if self.cursor_secret is not None and len(self.cursor_secret) < CURSOR_SECRET_MIN:
             raise ValueError(
                 f"BUDGETQL_CURSOR_SECRET must be at least {CURSOR_SECRET_MIN} characters (got {len(self.cursor_secret)}): "

@@ -19,8 +19,11 @@ from domain.validation import storable
 from domain.webhooks.model import DeliveryStatus
 from domain.ports import Page
 
+from domain.sync.model import ALERT
+
 from .cursors import Cursors
 from .budget_repository import shared_with
+from .sync_log import SyncLog
 from .dialects import insert
 from .tables import AlertRow, BudgetMemberRow, BudgetRow, WebhookDeliveryRow
 
@@ -96,10 +99,21 @@ def readable_by(user_id: str):
 
 
 class SqlAlertRepository:
-    def __init__(self, session: AsyncSession, announced: list[int], cursors: Cursors | None = None):
+    def __init__(
+        self, session: AsyncSession, announced: list[int], cursors: Cursors | None = None,
+        sync_log: SyncLog | None = None,
+    ):
         self.session = session
         self.cursors = cursors or Cursors()
         self.announced = announced  # seqs to announce once the transaction commits
+        self.sync_log = sync_log if sync_log is not None else SyncLog(session)  # for delta sync
+
+    async def _synced(self, alerts: Sequence[tuple[str, str, str]], *, deleted: bool = False) -> None:
+        """(id, budget id, owner) of alerts changed for their recipients: the owner and
+        the budget's members now (delta sync)."""
+        audiences = await self.sync_log.audiences(sorted({budget_id for _, budget_id, _ in alerts}))
+        for alert_id, budget_id, owner in alerts:
+            self.sync_log.changed(ALERT, alert_id, {owner, *audiences.get(budget_id, ())}, deleted=deleted)
 
     async def add(self, events: Sequence[AlertEvent]) -> list[AlertEvent]:
         if not events:
@@ -121,6 +135,8 @@ class SqlAlertRepository:
             if row is not None:
                 stored[row.id] = row.seq
         new = [e.__class__(**{**e.__dict__, "seq": stored[e.id]}) for e in events if e.id in stored]
+        for e in new:
+            self.sync_log.changed(ALERT, e.id, {e.user_id, *e.audience})
         # Announced when the unit of work commits (persistence/notices.py: NOTIFY in the
         # same transaction on PostgreSQL, so never for a write that rolls back).
         self.announced.extend(e.seq for e in new)
@@ -152,6 +168,9 @@ class SqlAlertRepository:
         return {r.id: to_domain(r) for r in rows}
 
     async def delete_for_budget(self, budget_id: str) -> None:
+        await self._synced(
+            [(alert_id, budget_id, owner) for alert_id, owner in await self.sync_log.alerts_of(budget_id)], deleted=True
+        )
         seqs = select(AlertRow.seq).where(AlertRow.budget_id == budget_id)
         await self.session.execute(
             delete(WebhookDeliveryRow).where(
@@ -166,7 +185,10 @@ class SqlAlertRepository:
             .where(AlertRow.id == alert_id, AlertRow.acknowledged_at.is_(None))
             .values(acknowledged_at=at)
         )
-        return await self.get(alert_id)
+        found = await self.get(alert_id)
+        if found is not None:
+            await self._synced([(found.id, found.budget_id, found.user_id)])
+        return found
 
     async def by_seqs(self, seqs: Sequence[int]) -> list[AlertEvent]:
         if not seqs:
@@ -245,6 +267,9 @@ class SqlAlertRepository:
                 AlertRow.acknowledged_at.is_(None),
             )
             .values(acknowledged_at=at)
+            .returning(AlertRow.id, AlertRow.budget_id, AlertRow.user_id)
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1
+        changed = [tuple(r) for r in result]
+        await self._synced(changed)
+        return len(changed) == 1

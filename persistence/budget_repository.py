@@ -25,8 +25,11 @@ from domain.models import (
 )
 from domain.ports import Page
 
+from domain.sync.model import ALERT, BUDGET
+
 from .changes import Changes
 from .cursors import Cursors
+from .sync_log import SyncLog
 from .tables import BudgetCategoryRow, BudgetMemberRow, BudgetPeriodAmountRow, BudgetRevisionRow, BudgetRow
 from .types import Money, UTCDateTime
 
@@ -143,10 +146,24 @@ def _member_row(m: BudgetMember) -> BudgetMemberRow:
 
 
 class SqlBudgetRepository:
-    def __init__(self, session: AsyncSession, cursors: Cursors | None = None, changes: Changes | None = None):
+    def __init__(
+        self, session: AsyncSession, cursors: Cursors | None = None, changes: Changes | None = None,
+        sync_log: SyncLog | None = None,
+    ):
         self.session = session
         self.cursors = cursors or Cursors()
         self.changes = changes if changes is not None else Changes()  # budgets written, announced after commit
+        self.sync_log = sync_log if sync_log is not None else SyncLog(session)  # for delta sync
+
+    def _synced(self, budget: Budget) -> None:
+        """``budget`` changed for its owner and every member (delta sync)."""
+        self.sync_log.changed(BUDGET, budget.id, [budget.user_id, *(m.user_id for m in budget.members)])
+
+    async def _alerts_for(self, budget_id: str, user_id: str, *, deleted: bool) -> None:
+        """The budget's alerts appear (or disappear) for a member who joins (or leaves)."""
+        for alert_id, owner in await self.sync_log.alerts_of(budget_id):
+            if owner != user_id:
+                self.sync_log.changed(ALERT, alert_id, [user_id], deleted=deleted)
 
     async def add(self, budget: Budget) -> None:
         row = BudgetRow(id=budget.id)
@@ -155,6 +172,7 @@ class SqlBudgetRepository:
         row.members = [_member_row(m) for m in budget.members]
         self.session.add(row)
         await self.session.flush()
+        self._synced(budget)
         for amount in _override_rows(budget):
             amount.budget_pk = row.pk
             self.session.add(amount)
@@ -306,6 +324,7 @@ class SqlBudgetRepository:
             category.budget_pk = row.pk
             self.session.add(category)
         await self.session.flush()
+        self._synced(budget)
         return True
 
     async def add_revision(self, revision: BudgetRevision) -> None:
@@ -354,7 +373,10 @@ class SqlBudgetRepository:
         row = await self._row(budget_id)
         row.members.append(_member_row(member))
         await self.session.flush()
-        return await self.get(budget_id)
+        joined = await self.get(budget_id)
+        self._synced(joined)
+        await self._alerts_for(budget_id, member.user_id, deleted=False)
+        return joined
 
     async def set_role(self, budget_id: str, user_id: str, role: MemberRole) -> Budget | None:
         self.changes.budgets.add(budget_id)
@@ -364,7 +386,9 @@ class SqlBudgetRepository:
             return None
         member.role = role.value
         await self.session.flush()
-        return await self.get(budget_id)
+        changed = await self.get(budget_id)
+        self._synced(changed)
+        return changed
 
     async def remove_member(self, budget_id: str, user_id: str) -> Budget | None:
         self.changes.budgets.add(budget_id)
@@ -374,11 +398,17 @@ class SqlBudgetRepository:
             return None
         row.members.remove(member)
         await self.session.flush()
-        return await self.get(budget_id)
+        left = await self.get(budget_id)
+        self._synced(left)
+        self.sync_log.changed(BUDGET, budget_id, [user_id], deleted=True)  # no longer theirs to see
+        await self._alerts_for(budget_id, user_id, deleted=True)
+        return left
 
     async def delete(self, budget_id: str) -> bool:
         if not storable(budget_id):
             return False
+        audience = (await self.sync_log.audiences([budget_id])).get(budget_id, set())
         result = await self.session.execute(delete(BudgetRow).where(BudgetRow.id == budget_id))
+        self.sync_log.changed(BUDGET, budget_id, sorted(audience), deleted=True)
         self.changes.budgets.add(budget_id)
         return result.rowcount == 1

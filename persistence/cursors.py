@@ -44,14 +44,15 @@ _AD = b"budgetql-cursor"
 _EPOCH = datetime(1970, 1, 1)
 _MICROSECOND = timedelta(microseconds=1)
 _SHAPE = re.compile(r"[A-Za-z0-9_-]{20,100}")  # what encode() makes, give or take
+_LONG_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,600}")  # what seal_bytes() makes (up to ~400 bytes)
 
 
 def new_secret() -> str:
     return secrets.token_urlsafe(48)
 
 
-def _invalid():
-    return validation("Invalid cursor: pass an endCursor from a previous page of the same list", "after")
+def _invalid(field: str = "after", message: str = "pass an endCursor from a previous page of the same list"):
+    return validation(f"Invalid cursor: {message}", field)
 
 
 class CursorCodec:
@@ -76,6 +77,23 @@ class CursorCodec:
         if len(plain) != size:
             raise _invalid()
         return plain
+
+    def seal_bytes(self, kind: str, plain: bytes, *bound: str) -> str:
+        """Any short position (``plain``), bound to ``kind`` and ``bound`` (a user id, so
+        one user's cursor does not open for another)."""
+        sealed = self._siv.encrypt(plain, [_AD, kind.encode(), *(b.encode() for b in bound)])
+        return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
+
+    def open_bytes(self, kind: str, cursor: object, field: str, message: str, *bound: str) -> bytes:
+        """What :meth:`seal_bytes` sealed; VALIDATION on ``field`` (with ``message``) for
+        anything else."""
+        if not isinstance(cursor, str) or not _LONG_SHAPE.fullmatch(cursor):
+            raise _invalid(field, message)
+        try:
+            sealed = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            return self._siv.decrypt(sealed, [_AD, kind.encode(), *(b.encode() for b in bound)])
+        except (InvalidTag, ValueError, binascii.Error):
+            raise _invalid(field, message) from None
 
     def encode(self, kind: str, seq: int) -> str:
         return self._seal(kind, struct.pack("!q", seq))

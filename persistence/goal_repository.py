@@ -11,6 +11,9 @@ from domain import money
 from domain.goals.model import Goal
 from domain.validation import storable
 
+from domain.sync.model import GOAL
+
+from .sync_log import SyncLog
 from .tables import GoalRow
 
 _FIELDS = ("user_id", "name", "target_amount", "target_date", "currency", "budget_id", "category", "starting_amount",
@@ -28,12 +31,14 @@ def to_domain(row: GoalRow) -> Goal:
 
 
 class SqlGoalRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: AsyncSession, sync_log: SyncLog | None = None):
         self.session = session
+        self.sync_log = sync_log if sync_log is not None else SyncLog(session)  # for delta sync (the owner's)
 
     async def add(self, goal: Goal) -> None:
         self.session.add(GoalRow(id=goal.id, **{f: getattr(goal, f) for f in _FIELDS}))
         await self.session.flush()
+        self.sync_log.changed(GOAL, goal.id, [goal.user_id])
 
     async def get(self, goal_id: str) -> Goal | None:
         if not storable(goal_id):
@@ -46,11 +51,18 @@ class SqlGoalRepository:
         for f in _FIELDS:
             setattr(row, f, getattr(goal, f))
         await self.session.flush()
+        self.sync_log.changed(GOAL, goal.id, [goal.user_id])
 
     async def delete(self, goal_id: str) -> bool:
         if not storable(goal_id):
             return False
-        return (await self.session.execute(delete(GoalRow).where(GoalRow.id == goal_id))).rowcount == 1
+        return bool(await self._delete(GoalRow.id == goal_id))
+
+    async def _delete(self, where) -> list:
+        gone = list(await self.session.execute(delete(GoalRow).where(where).returning(GoalRow.id, GoalRow.user_id)))
+        for goal_id, owner in gone:
+            self.sync_log.changed(GOAL, goal_id, [owner], deleted=True)
+        return gone
 
     async def for_user(self, user_id: str) -> list[Goal]:
         rows = await self.session.execute(select(GoalRow).where(GoalRow.user_id == user_id).order_by(GoalRow.pk))
@@ -68,4 +80,4 @@ class SqlGoalRepository:
         return found
 
     async def delete_for_budget(self, budget_id: str) -> None:
-        await self.session.execute(delete(GoalRow).where(GoalRow.budget_id == budget_id))
+        await self._delete(GoalRow.budget_id == budget_id)

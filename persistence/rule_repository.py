@@ -11,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.spending.category_rules import CategoryRule, Match
 from domain.validation import storable
 
+from domain.sync.model import RULE
+
+from .sync_log import SyncLog
 from .tables import CategoryRuleRow
 
 _CONDITIONS = (
@@ -49,14 +52,16 @@ def _fill(row: CategoryRuleRow, rule: CategoryRule) -> None:
 
 
 class SqlRuleRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: AsyncSession, sync_log: SyncLog | None = None):
         self.session = session
+        self.sync_log = sync_log if sync_log is not None else SyncLog(session)  # for delta sync (the owner's)
 
     async def add(self, rule: CategoryRule) -> CategoryRule:
         row = CategoryRuleRow(id=rule.id)
         _fill(row, rule)
         self.session.add(row)
         await self.session.flush()
+        self.sync_log.changed(RULE, rule.id, [rule.user_id])
         return to_domain(row)
 
     async def get(self, rule_id: str) -> CategoryRule | None:
@@ -69,11 +74,17 @@ class SqlRuleRepository:
         row = (await self.session.execute(select(CategoryRuleRow).where(CategoryRuleRow.id == rule.id))).scalar_one()
         _fill(row, rule)
         await self.session.flush()
+        self.sync_log.changed(RULE, rule.id, [rule.user_id])
 
     async def delete(self, rule_id: str) -> bool:
         if not storable(rule_id):
             return False
-        return (await self.session.execute(delete(CategoryRuleRow).where(CategoryRuleRow.id == rule_id))).rowcount == 1
+        stmt = delete(CategoryRuleRow).where(CategoryRuleRow.id == rule_id).returning(CategoryRuleRow.user_id)
+        owner = (await self.session.execute(stmt)).scalar_one_or_none()
+        if owner is None:
+            return False
+        self.sync_log.changed(RULE, rule_id, [owner], deleted=True)
+        return True
 
     async def for_users(self, user_ids: Sequence[str]) -> dict[str, list[CategoryRule]]:
         """Each user's rules, oldest first (one statement)."""

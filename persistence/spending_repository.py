@@ -36,9 +36,12 @@ from domain.models import CategorizedBy, Split, Transaction, TransactionKind, na
 from domain.ports import Page, SpendingWindow, WindowSum
 from domain.validation import storable
 
+from domain.sync.model import TRANSACTION
+
 from .changes import Changes
 from .cursors import Cursors
 from .dialects import insert
+from .sync_log import SyncLog
 from .tables import SpendingDailyRow, SpendingMonthlyRow, SpendingVersionRow, TransactionRow, TransactionSplitRow
 
 CURSOR = "txn"
@@ -106,10 +109,11 @@ _ARRAY_TYPES = {
     "kind": String, "split": Boolean, "source_category": String, "categorized_by": String, "rule_id": String,
     "version": Integer,
 }
+# sync_pos: the writing transaction's position (``persistence/sync_log.py``), in SQL.
 _UNNEST_INSERT = (
     text(
-        f"INSERT INTO transactions ({', '.join(_ARRAY_TYPES)}) "
-        f"SELECT * FROM unnest({', '.join(':' + c for c in _ARRAY_TYPES)}) "
+        f"INSERT INTO transactions ({', '.join(_ARRAY_TYPES)}, sync_pos) "
+        f"SELECT *, pg_current_xact_id()::text::bigint FROM unnest({', '.join(':' + c for c in _ARRAY_TYPES)}) "
         "ON CONFLICT (user_id, external_id) DO NOTHING RETURNING id, pk"
     )
     .bindparams(*(bindparam(c, type_=postgresql.ARRAY(t)) for c, t in _ARRAY_TYPES.items()))
@@ -118,10 +122,15 @@ _UNNEST_INSERT = (
 
 
 class SqlSpendingRepository:
-    def __init__(self, session: AsyncSession, cursors: Cursors | None = None, changes: Changes | None = None):
+    def __init__(
+        self, session: AsyncSession, cursors: Cursors | None = None, changes: Changes | None = None,
+        sync_log: SyncLog | None = None,
+    ):
         self.session = session
         self.cursors = cursors or Cursors()
         self.changes = changes if changes is not None else Changes()
+        # Delta sync: inserts and updates stamp ``sync_pos``; deletions are logged.
+        self.sync_log = sync_log if sync_log is not None else SyncLog(session)
 
     async def insert(self, transactions: Sequence[Transaction]) -> list[tuple[Transaction, bool]]:
         if not transactions:
@@ -190,9 +199,10 @@ class SqlSpendingRepository:
                 .returning(TransactionRow.id, TransactionRow.pk)
             )
             pks = {}
+            pos = await self.sync_log.position()
             for chunk_start in range(0, len(transactions), 500):
                 chunk = transactions[chunk_start : chunk_start + 500]
-                result = await self.session.execute(stmt, [_values(t) for t in chunk])
+                result = await self.session.execute(stmt, [{**_values(t), "sync_pos": pos} for t in chunk])
                 pks.update(result.all())
         splits = [row for t in transactions if t.splits and t.id in pks for row in _split_rows(pks[t.id], t)]
         if splits:
@@ -217,6 +227,7 @@ class SqlSpendingRepository:
         values = _values(after)
         for column in ("id", "user_id", "external_id", "created_at"):
             values.pop(column)
+        values["sync_pos"] = await self.sync_log.position()
         result = await self.session.execute(
             update(TransactionRow)
             .where(TransactionRow.id == before.id, TransactionRow.version == before.version)
@@ -332,6 +343,7 @@ class SqlSpendingRepository:
         result = await self.session.execute(delete(TransactionRow).where(TransactionRow.id == transaction_id))
         if result.rowcount != 1:
             return None
+        self.sync_log.changed(TRANSACTION, found.id, [found.user_id], deleted=True)
         await self._roll_up([found], sign=-1)
         return found
 

@@ -193,11 +193,15 @@ class TransactionRow(Base):
     categorized_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
     rule_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The position of the unit of work that last inserted or updated it (delta sync:
+    # ``persistence/sync_log.py``); 0 for those stored before migration 0010.
+    sync_pos: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     __table_args__ = (
         UniqueConstraint("user_id", "external_id", name="uq_transactions_user_external"),
         Index("ix_transactions_user_cat_time", "user_id", "category_key", "occurred_at"),
         Index("ix_transactions_user_time", "user_id", "occurred_at", "pk"),
+        Index("ix_transactions_user_sync", "user_id", "sync_pos"),
     )
 
 
@@ -387,3 +391,43 @@ class ServerSecretRow(Base):
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class SyncChangeRow(Base):
+    """Delta sync's feed, apart from transactions written (their ``sync_pos``): one row
+    per user who must hear of a change (``user_id``: the audience, not the owner), at
+    the position of the unit of work that made it. Kept for the sync retention, then
+    pruned (``sync_pruned``)."""
+
+    __tablename__ = "sync_changes"
+
+    user_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    pos: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    deleted: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_sync_changes_at", "at"),)
+
+
+class SyncClockRow(Base):
+    """SQLite's sync positions: one row, raised once per writing unit of work (writers
+    hold SQLite's write lock until COMMIT, so the counter's order is commit order).
+    PostgreSQL uses the writing transaction's id instead and never touches it."""
+
+    __tablename__ = "sync_clock"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pos: Mapped[int] = mapped_column(BigInteger)
+
+
+class SyncPrunedRow(Base):
+    """One row: every sync change at or below ``pos`` may have been pruned, so a cursor
+    that still needs one of them is CURSOR_EXPIRED."""
+
+    __tablename__ = "sync_pruned"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pos: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -12,6 +12,9 @@ from domain.models import BudgetPeriod, BudgetType
 from domain.templates.model import Template, TemplateCategory
 from domain.validation import storable
 
+from domain.sync.model import TEMPLATE
+
+from .sync_log import SyncLog
 from .tables import UserTemplateRow
 
 
@@ -42,8 +45,9 @@ def to_row(t: Template) -> UserTemplateRow:
 
 
 class SqlTemplateRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: AsyncSession, sync_log: SyncLog | None = None):
         self.session = session
+        self.sync_log = sync_log if sync_log is not None else SyncLog(session)  # for delta sync
 
     async def add(self, template: Template) -> bool:
         # A savepoint, so a concurrent insert of the same key is a clean "no" (the unique
@@ -53,6 +57,7 @@ class SqlTemplateRepository:
                 self.session.add(to_row(template))
         except IntegrityError:
             return False
+        self.sync_log.changed(TEMPLATE, template.key, [template.owner])
         return True
 
     async def get(self, user_id: str, key: str) -> Template | None:
@@ -79,4 +84,7 @@ class SqlTemplateRepository:
         result = await self.session.execute(
             delete(UserTemplateRow).where(UserTemplateRow.user_id == user_id, UserTemplateRow.key == key)
         )
-        return result.rowcount == 1
+        if result.rowcount != 1:
+            return False
+        self.sync_log.changed(TEMPLATE, key, [user_id], deleted=True)
+        return True

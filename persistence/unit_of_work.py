@@ -27,6 +27,8 @@ from .goal_repository import SqlGoalRepository
 from . import notices
 from .rule_repository import SqlRuleRepository
 from .spending_repository import SqlSpendingRepository
+from .sync_log import SyncLog
+from .sync_repository import SqlSyncRepository
 from .template_repository import SqlTemplateRepository
 from .webhook_repository import SqlWebhookRepository
 
@@ -45,14 +47,16 @@ class SqlUnitOfWork:
         self.session = self._sessions()
         await self.session.begin()
         self.changes = Changes()
-        self.budgets = SqlBudgetRepository(self.session, self._cursors, self.changes)
-        self.spending = SqlSpendingRepository(self.session, self._cursors, self.changes)
-        self.alerts = SqlAlertRepository(self.session, self.announced, self._cursors)
-        self.templates = SqlTemplateRepository(self.session)
+        self.sync_log = SyncLog(self.session)  # written just before COMMIT
+        self.budgets = SqlBudgetRepository(self.session, self._cursors, self.changes, self.sync_log)
+        self.spending = SqlSpendingRepository(self.session, self._cursors, self.changes, self.sync_log)
+        self.alerts = SqlAlertRepository(self.session, self.announced, self._cursors, self.sync_log)
+        self.templates = SqlTemplateRepository(self.session, self.sync_log)
         self.invitations = SqlInvitationRepository(self.session)
         self.webhooks = SqlWebhookRepository(self.session, self._cursors)
-        self.rules = SqlRuleRepository(self.session)
-        self.goals = SqlGoalRepository(self.session)
+        self.rules = SqlRuleRepository(self.session, self.sync_log)
+        self.goals = SqlGoalRepository(self.session, self.sync_log)
+        self.sync = SqlSyncRepository(self.session, self._cursors)
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:
@@ -60,6 +64,7 @@ class SqlUnitOfWork:
         committed = False
         try:
             if exc_type is None and self.session.in_transaction():
+                await self.sync_log.flush()
                 await self._notify()
                 await self.session.commit()
                 committed = True
@@ -97,8 +102,10 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         assert self.session is not None
+        await self.sync_log.flush()
         await self._notify()
         await self.session.commit()
+        self.sync_log.committed()
 
 
 class SqlUnitOfWorkFactory:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Callable, Mapping, Sequence
 
 from domain.alerts import raising as alerting
@@ -23,7 +24,6 @@ from domain.models import (
     Budget,
     BudgetPeriod,
     BudgetType,
-    BudgetRevision,
     CategoryLimit,
     CategoryPlan,
     PeriodAmount,
@@ -393,7 +393,8 @@ class BudgetService:
     async def delete_budget(self, actor: Actor, budget_id: str) -> None:
         async with self.uow(write=True) as uow:
             require_budget(actor, budget_id, await uow.budgets.get(budget_id, for_update=True), can_admin)
-            await uow.budgets.delete(budget_id)
+            # Its alerts and goals first, while its members still say whom they reached.
             await uow.alerts.delete_for_budget(budget_id)  # no alert points at nothing
             await uow.goals.delete_for_budget(budget_id)  # nor a goal
+            await uow.budgets.delete(budget_id)
 

@@ -16,6 +16,7 @@ from domain.goals.service import GoalService
 from domain.insights.service import InsightService
 from domain.spending.rule_service import CategoryRuleService
 from domain.spending.service import SpendingService
+from domain.sync.service import SyncService
 from domain.templates.service import TemplateService
 from domain.webhooks.service import WebhookService
 
@@ -89,6 +90,7 @@ class Services:
     rules: CategoryRuleService
     goals: GoalService
     insights: InsightService
+    sync: SyncService
 
 
 Info = _Info[Context, None]

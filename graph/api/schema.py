@@ -34,6 +34,7 @@ from graph.api.sharing.mutations import SharingMutations
 from graph.api.sharing.queries import SharingQueries
 from graph.api.spending.mutations import SpendingMutations
 from graph.api.spending.queries import SpendingQueries
+from graph.api.sync.queries import SyncQueries
 from graph.api.templates.mutations import TemplateMutations
 from graph.api.users.types import User
 from graph.api.templates.queries import TemplateQueries
@@ -43,7 +44,7 @@ from graph.api.webhooks.queries import WebhookQueries
 Query = merge_types(
     "Query",
     (BudgetQueries, SharingQueries, SpendingQueries, TemplateQueries, AlertQueries, WebhookQueries, GoalQueries,
-     InsightQueries, NodeQueries),
+     InsightQueries, NodeQueries, SyncQueries),
 )
 Mutation = merge_types(
     "Mutation",

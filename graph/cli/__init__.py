@@ -1,14 +1,14 @@
 """The ``budgetql`` command: one module per subcommand (serve, migrate, export-schema,
-import-transactions, export, import)."""
+import-transactions, export, import, prune-sync)."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 
-from graph.cli import export, export_schema, import_transactions, migrate, restore, serve
+from graph.cli import export, export_schema, import_transactions, migrate, prune_sync, restore, serve
 
-COMMANDS = (serve, migrate, export_schema, import_transactions, export, restore)
+COMMANDS = (serve, migrate, export_schema, import_transactions, export, restore, prune_sync)
 
 
 def build_parser() -> argparse.ArgumentParser:

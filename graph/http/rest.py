@@ -49,6 +49,7 @@ STATUS = {
     ErrorCode.CONFLICT: 409,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.SERVICE_UNAVAILABLE: 503,
+    ErrorCode.CURSOR_EXPIRED: 410,
 }
 
 

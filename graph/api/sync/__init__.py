@@ -1,0 +1,1 @@
+"""Delta sync's GraphQL: ``changes`` and its ``ChangeSet``."""
