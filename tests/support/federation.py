@@ -6,18 +6,14 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
-import tempfile
-import time
 from contextlib import ExitStack, contextmanager
-from pathlib import Path
 from typing import Iterator
 
 import httpx
 import pytest
 
 from tests.support.queries import in_ci
-from tests.support.server import ROOT, free_port
+from tests.support.server import ROOT, answering_process, free_port
 
 FOLDER = ROOT / "tests" / "e2e" / "federation"
 START_SECONDS = 60  # composition reads both subgraphs' SDL before the gateway listens
@@ -47,37 +43,13 @@ def node_process(node: str, script: str, *, env: dict | None = None) -> Iterator
     """``node <script> <port>`` in tests/e2e/federation; yields its base URL once it answers
     a GraphQL request (its output goes to a file, shown if it exits early or never answers)."""
     port = free_port()
-    handle, name = tempfile.mkstemp(prefix=f"budgetql-{Path(script).stem}-", suffix=".log")
-    os.close(handle)
-    log = Path(name)
-    sink = open(log, "w")
-    proc = subprocess.Popen([node, script, str(port)], cwd=FOLDER, env={**os.environ, **(env or {})},
-                            stdout=sink, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{script} exited early:\n{log.read_text()}")
-            try:
-                if httpx.post(base, json={"query": "{ __typename }"}, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{script} did not answer within {START_SECONDS} s:\n{log.read_text()}")
-            time.sleep(0.1)
+    with answering_process(
+        [node, script, str(port)], cwd=FOLDER, env={**os.environ, **(env or {})},
+        answers=lambda: httpx.post(base, json={"query": "{ __typename }"}, timeout=2).status_code == 200,
+        seconds=START_SECONDS, name=script,
+    ):
         yield base
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        sink.close()
-        log.unlink(missing_ok=True)
 
 
 @contextmanager

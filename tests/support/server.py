@@ -11,6 +11,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 
 import httpx
 
@@ -36,6 +37,50 @@ class ServerProcess:
 
 
 @contextmanager
+def answering_process(
+    cmd: list[str], *, cwd: Path, env: dict, answers: Callable[[], bool], seconds: float, name: str,
+    output: Path | None = None,
+) -> Iterator[subprocess.Popen]:
+    """Start ``cmd``; yield the process once ``answers()`` is true (polled; an HTTP error
+    counts as not yet). Its stdout and stderr go to ``output`` when given, else to a
+    temporary file, shown when it exits early or never answers within ``seconds``. Always
+    a file: a pipe nobody reads fills up (64 KiB of log lines) and then blocks the process
+    in the middle of a request. Stopped (terminated, then killed) on the way out."""
+    own_output = output is None
+    if own_output:
+        handle, path = tempfile.mkstemp(prefix=f"budgetql-{name}-", suffix=".log")
+        os.close(handle)
+        output = Path(path)
+    sink = open(output, "w")
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=sink, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + seconds
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} exited early:\n{output.read_text()}")
+            try:
+                if answers():
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not answer within {seconds} s:\n{output.read_text()}")
+            time.sleep(0.1)
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        sink.close()
+        if own_output:
+            output.unlink(missing_ok=True)
+
+
+@contextmanager
 def server_process(
     database_url: str,
     *,
@@ -53,43 +98,13 @@ def server_process(
         "--database-url", database_url, "--log-level", "warning",
         *(extra_args or []),
     ]
-    full_env = {**environment_without_auth(), **(env or {})}
-    # Always a file: a pipe nobody reads fills up (64 KiB of log lines) and then blocks
-    # the server in the middle of a request.
-    own_output = output is None
-    if own_output:
-        handle, name = tempfile.mkstemp(prefix="budgetql-server-", suffix=".log")
-        os.close(handle)
-        output = Path(name)
-    sink = open(output, "w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=sink, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                early = Path(output).read_text()
-                raise RuntimeError(f"server exited early:\n{early}")
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not start within 30 s")
-            time.sleep(0.1)
+    with answering_process(
+        cmd, cwd=ROOT, env={**environment_without_auth(), **(env or {})},
+        answers=lambda: httpx.get(base + "/healthz", timeout=1).status_code == 200,
+        seconds=30, name="server", output=output,
+    ) as proc:
         yield ServerProcess(proc, base)
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        sink.close()
-        if own_output:
-            output.unlink(missing_ok=True)
 
 
 @contextmanager
