@@ -184,17 +184,21 @@ SYNC_PRUNE_SECONDS = 3600.0
 
 
 async def prune_sync(sync, stopping: asyncio.Event) -> None:
-    """Delta sync's old deletions, pruned at start and then hourly (every process does
-    it; it is idempotent), until the server stops."""
-    while not stopping.is_set():
+    """Delta sync's old deletions, pruned hourly (every process does it; it is
+    idempotent), until the server stops. Not at start: a server started before its
+    database is migrated (``migrate_on_start`` off) must not write while the migration
+    runs (on SQLite the two would contend for the write lock)."""
+    while True:
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stopping.wait(), timeout=SYNC_PRUNE_SECONDS)
+        if stopping.is_set():
+            return
         try:
             pruned = await sync.prune()
             if pruned:
                 log.info("pruned %d delta-sync changes older than the retention", pruned)
         except Exception:  # noqa: BLE001 - the database may be away; try again next time
             log.warning("pruning delta-sync changes failed; retrying in an hour", exc_info=True)
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(stopping.wait(), timeout=SYNC_PRUNE_SECONDS)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
