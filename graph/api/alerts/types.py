@@ -16,7 +16,7 @@ from graph.api.core.execution import shared_payload
 from graph.api.core.identity_cache import IdentityCache
 from graph.api.core.node import Node
 from graph.api.core.pagination import Connection
-from graph.api.core.mapping import copied
+from domain.mapping import copied
 
 # The hub hands one AlertEvent object to every subscription it reaches: one view of it.
 _views: IdentityCache["BudgetAlert"] = IdentityCache(256)

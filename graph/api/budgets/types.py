@@ -21,7 +21,7 @@ from graph.api.core.pagination import Connection
 from graph.api.goals.types import Goal
 from graph.api.insights.types import BudgetInsights, SuggestedLimit
 from graph.api.progress.types import BudgetProgress
-from graph.api.core.mapping import copied
+from domain.mapping import copied
 
 
 @strawberry.type(description="A spending limit for one category.")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import strawberry
 
 from domain.insights import rules
-from graph.api.core.mapping import copied
+from domain.mapping import copied
 
 
 @strawberry.type(description="Spending statistics over the last complete periods (see the README's formulas).")

@@ -8,7 +8,7 @@ from decimal import Decimal
 import strawberry
 
 from domain.progress import rules as p
-from graph.api.core.mapping import copied
+from domain.mapping import copied
 
 ProgressStatus = strawberry.enum(
     p.Status,

@@ -13,7 +13,7 @@ from graph.api.core.enums import CategorizedByEnum, TransactionKindEnum
 from graph.api.core.errors import UserError
 from graph.api.core.node import Node
 from graph.api.core.pagination import Connection
-from graph.api.core.mapping import copied
+from domain.mapping import copied
 
 
 @strawberry.type(description="One part of a split transaction.")

@@ -13,7 +13,7 @@ from domain.webhooks import model as webhooks
 
 from graph.api.core.node import Node
 from graph.api.core.pagination import Connection
-from graph.api.core.mapping import copied
+from domain.mapping import copied
 
 WebhookDeliveryStatusEnum = strawberry.enum(
     webhooks.DeliveryStatus,
