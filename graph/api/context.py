@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Generic, TypeVar
 
 from strawberry.types import Info as _Info
 
@@ -20,6 +20,19 @@ from domain.sync.service import SyncService
 from domain.templates.service import TemplateService
 from domain.webhooks.service import WebhookService
 
+S = TypeVar("S")
+
+
+class _Service(Generic[S]):
+    """A shortcut on the context to the service of the same name in its ``services``."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, context: "Context | None", owner: type | None = None) -> S:
+        if context is None:
+            return self  # type: ignore[return-value]
+        return getattr(context.services, self._name)
 
 
 @dataclass
@@ -40,26 +53,6 @@ class Context:
             raise unauthenticated("Authentication required")
         return self.authenticated_as
 
-    @property
-    def budgets(self) -> BudgetService:
-        return self.services.budgets
-
-    @property
-    def alerts(self) -> AlertService:
-        return self.services.alerts
-
-    @property
-    def spending(self) -> SpendingService:
-        return self.services.spending
-
-    @property
-    def rules(self) -> CategoryRuleService:
-        return self.services.rules
-
-    @property
-    def sharing(self) -> SharingService:
-        return self.services.sharing
-
     def loader(self, name: str, make: Callable[[], Any]) -> Any:
         """This request's dataloader ``name``, made by ``make`` the first time it is asked
         for (each area keeps its own loaders in its ``dataloaders`` module)."""
@@ -67,13 +60,14 @@ class Context:
             self.loaders[name] = make()
         return self.loaders[name]
 
-    @property
-    def templates(self) -> TemplateService:
-        return self.services.templates
-
-    @property
-    def webhooks(self) -> WebhookService:
-        return self.services.webhooks
+    # Shortcuts: ``context.budgets`` is ``context.services.budgets``.
+    budgets = _Service[BudgetService]()
+    alerts = _Service[AlertService]()
+    spending = _Service[SpendingService]()
+    rules = _Service[CategoryRuleService]()
+    sharing = _Service[SharingService]()
+    templates = _Service[TemplateService]()
+    webhooks = _Service[WebhookService]()
 
 
 @dataclass

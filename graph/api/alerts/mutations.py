@@ -7,8 +7,6 @@ import strawberry
 
 
 from graph.api.context import Info
-from graph.api.core.errors import user_errors
-from graph.api.alerts.types import BudgetAlert
 from graph.api.alerts.types import AcknowledgeAlertPayload
 from graph.api.core.errors import payload
 
@@ -20,6 +18,5 @@ class AlertMutations:
         return await payload(
             AcknowledgeAlertPayload,
             lambda: info.context.alerts.acknowledge(info.context.actor, str(id)),
-            lambda event: AcknowledgeAlertPayload(alert=BudgetAlert.from_domain(event)),
-            user_errors,
+            AcknowledgeAlertPayload.of,
         )

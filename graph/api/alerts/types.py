@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import strawberry
-from graph.api.core.errors import UserError
+from graph.api.core.errors import payload_type
 
 
 from datetime import datetime
@@ -78,7 +78,4 @@ class AlertConnection(Connection[BudgetAlert]):
     pass
 
 
-@strawberry.type
-class AcknowledgeAlertPayload:
-    alert: BudgetAlert | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+AcknowledgeAlertPayload = payload_type("AcknowledgeAlertPayload", alert=BudgetAlert)

@@ -6,7 +6,7 @@ import strawberry
 
 
 from graph.api.context import Info
-from graph.api.core.errors import input_errors, user_errors
+from graph.api.core.errors import deleted, input_errors
 from graph.api.budgets.inputs import (
     CreateBudgetInput,
     SetPeriodAmountInput,
@@ -91,9 +91,6 @@ class BudgetMutations:
 
     @strawberry.mutation(description="Delete a budget (its owner only).")
     async def delete_budget(self, info: Info, id: strawberry.ID) -> DeleteBudgetPayload:
-        return await payload(
-            DeleteBudgetPayload,
-            lambda: info.context.budgets.delete_budget(info.context.actor, str(id)),
-            lambda _: DeleteBudgetPayload(deleted_id=id),
-            user_errors,
+        return await deleted(
+            DeleteBudgetPayload, id, lambda: info.context.budgets.delete_budget(info.context.actor, str(id))
         )

@@ -15,7 +15,7 @@ from domain.sharing.rules import Invitation
 from graph.api.budgets.dataloaders import budget_loader, invitation_loader, progress_loader
 from graph.api.context import Info
 from graph.api.core.enums import BudgetPeriodEnum, BudgetTypeEnum, InvitationStatusEnum, MemberRoleEnum, RolloverModeEnum
-from graph.api.core.errors import UserError
+from graph.api.core.errors import payload_type
 from graph.api.core.node import Node
 from graph.api.core.pagination import Connection
 from graph.api.goals.types import Goal
@@ -208,20 +208,8 @@ async def _budget_view(found: Awaitable[models.Budget | None]) -> Budget | None:
     return Budget.from_domain(budget) if budget is not None else None
 
 
-@strawberry.type
-class BudgetPayload:
-    budget: Budget | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-    @classmethod
-    def of(cls, budget: models.Budget) -> "BudgetPayload":
-        return cls(budget=Budget.from_domain(budget))
-
-
-@strawberry.type
-class DeleteBudgetPayload:
-    deleted_id: strawberry.ID | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+BudgetPayload = payload_type("BudgetPayload", budget=Budget)
+DeleteBudgetPayload = payload_type("DeleteBudgetPayload", deleted_id=strawberry.ID)
 
 
 @strawberry.type(description="A page of budgets, newest first.")

@@ -27,6 +27,24 @@ class UserError:
     code: UserErrorCode
     message: str
 
+
+def payload_type(name: str, **result: Any) -> type:
+    """The payload type ``name`` of mutations that answer one thing: the field ``result``
+    (``payload_type("GoalPayload", goal=Goal)``: ``goal: Goal``, null when the domain
+    refused), then ``errors``. Where the result is an object type with ``from_domain``,
+    ``of(record)`` builds the payload from the domain record the service returned."""
+    ((field, kind),) = result.items()
+    namespace: dict[str, Any] = {
+        "__annotations__": {field: kind | None, "errors": list[UserError]},
+        field: None,
+        "errors": strawberry.field(default_factory=list),
+    }
+    from_domain = getattr(kind, "from_domain", None)
+    if from_domain is not None:
+        namespace["of"] = classmethod(lambda cls, record: cls(**{field: from_domain(record)}))
+    return strawberry.type(type(name, (), namespace))
+
+
 def user_errors(exc: BudgetError) -> list[UserError]:
     problems = exc.problems if isinstance(exc, ValidationFailed) else [exc]
     return [
@@ -61,6 +79,17 @@ async def payload(
     except BudgetError as exc:
         return kind(errors=errors(exc))
     return done(result)
+
+
+async def deleted(
+    kind: Callable[..., P],
+    id: strawberry.ID,
+    doing: Callable[[], Awaitable[Any]],
+    errors: Callable[[BudgetError], list[UserError]] = user_errors,
+) -> P:
+    """The payload of a mutation that deletes the object ``id`` (a ``payload_type`` with
+    ``deleted_id``): that id once ``doing()`` has deleted it, or the domain's refusal."""
+    return await payload(kind, doing, lambda _: kind(deleted_id=id), errors)
 
 
 def log_unexpected(exc: BaseException) -> str:

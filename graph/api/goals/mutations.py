@@ -5,7 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from graph.api.context import Info
-from graph.api.core.errors import input_errors, payload
+from graph.api.core.errors import deleted, input_errors, payload
+from graph.api.core.mapping import arguments
 from graph.api.goals.inputs import CreateGoalInput, UpdateGoalInput
 from graph.api.goals.types import DeleteGoalPayload, Goal, GoalPayload
 
@@ -22,9 +23,7 @@ class GoalMutations:
         made = await payload(
             GoalPayload,
             lambda: info.context.services.goals.create(
-                info.context.actor, user_id=input.user_id, name=input.name, target_amount=input.target_amount,
-                target_date=input.target_date, budget_id=str(input.budget_id), category=input.category,
-                currency=input.currency, starting_amount=input.starting_amount,
+                info.context.actor, **arguments(input, budget_id=str(input.budget_id))
             ),
             lambda goal: goal,
             input_errors,
@@ -35,10 +34,7 @@ class GoalMutations:
     async def update_goal(
         self, info: Info, id: strawberry.ID, input: UpdateGoalInput, expected_version: int | None = None
     ) -> GoalPayload:
-        changes = {
-            "name": input.name, "target_amount": input.target_amount, "target_date": input.target_date,
-            "category": input.category, "starting_amount": input.starting_amount,
-        }
+        changes = arguments(input)
         made = await payload(
             GoalPayload,
             lambda: info.context.services.goals.update(info.context.actor, str(id), changes,
@@ -50,8 +46,6 @@ class GoalMutations:
 
     @strawberry.mutation(description="Delete a goal (its owner).")
     async def delete_goal(self, info: Info, id: strawberry.ID) -> DeleteGoalPayload:
-        return await payload(
-            DeleteGoalPayload,
-            lambda: info.context.services.goals.delete(info.context.actor, str(id)),
-            lambda _: DeleteGoalPayload(deleted_id=id),
+        return await deleted(
+            DeleteGoalPayload, id, lambda: info.context.services.goals.delete(info.context.actor, str(id))
         )

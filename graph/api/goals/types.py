@@ -8,7 +8,7 @@ from decimal import Decimal
 import strawberry
 
 from domain.goals.model import GoalProgress, GoalStatus
-from graph.api.core.errors import UserError
+from graph.api.core.errors import payload_type
 from graph.api.core.node import Node
 
 GoalStatusEnum = strawberry.enum(
@@ -63,13 +63,5 @@ class Goal(Node):
         )
 
 
-@strawberry.type
-class GoalPayload:
-    goal: Goal | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class DeleteGoalPayload:
-    deleted_id: strawberry.ID | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+GoalPayload = payload_type("GoalPayload", goal=Goal)
+DeleteGoalPayload = payload_type("DeleteGoalPayload", deleted_id=strawberry.ID)

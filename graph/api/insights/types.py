@@ -22,9 +22,7 @@ class SpendingStats:
     )
     periods_over_limit: int = strawberry.field(description="Periods that spent more than they had (budgetedAmount).")
 
-    @classmethod
-    def from_domain(cls, s: rules.Stats) -> "SpendingStats":
-        return copied(cls, s)
+    from_domain = classmethod(copied)  # from a rules.Stats, field for field
 
 
 @strawberry.type
@@ -48,13 +46,10 @@ class BudgetInsights:
 
     @classmethod
     def from_domain(cls, i: rules.BudgetInsights) -> "BudgetInsights":
-        return cls(
-            periods=i.periods,
-            categories=[
-                copied(CategoryInsight, c.stats, category_name=c.category_name) for c in i.categories
-            ],
+        return copied(
+            cls, i,
+            categories=[copied(CategoryInsight, c.stats, category_name=c.category_name) for c in i.categories],
             total=SpendingStats.from_domain(i.total),
-            grew_most=i.grew_most,
         )
 
 
@@ -66,9 +61,7 @@ class SuggestedLimit:
     difference: Decimal = strawberry.field(description="suggested − current.")
     reason: str
 
-    @classmethod
-    def from_domain(cls, s: rules.SuggestedLimit) -> "SuggestedLimit":
-        return copied(cls, s)
+    from_domain = classmethod(copied)  # from a rules.SuggestedLimit, field for field
 
 
 @strawberry.type(description="Income, spending and what was saved in one calendar month (or a whole range).")
@@ -81,9 +74,7 @@ class MonthSavings:
         description="saved / income × 100, rounded half-up to 2 places; null without income."
     )
 
-    @classmethod
-    def from_domain(cls, m: rules.MonthSavings) -> "MonthSavings":
-        return copied(cls, m)
+    from_domain = classmethod(copied)  # from a rules.MonthSavings, field for field
 
 
 @strawberry.type

@@ -10,7 +10,6 @@ import strawberry
 
 
 from graph.api.context import Info
-from graph.api.core.errors import user_errors
 from graph.api.budgets.types import Budget, BudgetPayload
 from graph.api.core.enums import MemberRoleEnum
 from graph.api.budgets.types import BudgetInvitation
@@ -60,7 +59,6 @@ class SharingMutations:
             BudgetPayload,
             lambda: info.context.sharing.unshare(info.context.actor, str(budget_id), user_id),
             BudgetPayload.of,
-            user_errors,
         )
 
     @strawberry.mutation(
@@ -72,7 +70,6 @@ class SharingMutations:
             InvitationPayload,
             lambda: info.context.sharing.accept(info.context.actor, str(id), share_history),
             lambda answered: _invitation_payload(answered.invitation, answered.budget),
-            user_errors,
         )
 
     @strawberry.mutation(description="Decline an invitation (the invitee).")
@@ -98,5 +95,4 @@ class SharingMutations:
             LeaveBudgetPayload,
             lambda: info.context.sharing.leave(info.context.actor, str(budget_id), user_id),
             lambda _: LeaveBudgetPayload(left_budget_id=budget_id),
-            user_errors,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import strawberry
-from graph.api.core.errors import UserError
+from graph.api.core.errors import UserError, payload_type
 from graph.api.budgets.types import Budget
 
 
@@ -26,7 +26,4 @@ class InvitationPayload:
     budget: Budget | None = strawberry.field(default=None, description="The budget joined (acceptInvitation only).")
     errors: list[UserError] = strawberry.field(default_factory=list)
 
-@strawberry.type
-class LeaveBudgetPayload:
-    left_budget_id: strawberry.ID | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+LeaveBudgetPayload = payload_type("LeaveBudgetPayload", left_budget_id=strawberry.ID)

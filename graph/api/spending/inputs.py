@@ -12,6 +12,7 @@ from strawberry.types.base import StrawberryObjectDefinition
 from domain.spending.rules import SplitInput as SplitData
 from domain.spending.rules import TransactionInput
 from graph.api.core.enums import TransactionKindEnum
+from graph.api.core.mapping import arguments
 
 # Input fields holding a list of input objects: each item becomes this domain record
 # (their fields' GraphQL and Python names are the same single words).
@@ -87,19 +88,9 @@ class RecordTransactionInput:
     )
 
     def to_domain(self) -> TransactionInput:
-        return TransactionInput(
-            user_id=self.user_id,
-            category=self.category,
-            amount=self.amount,
-            currency=self.currency,
-            occurred_at=self.occurred_at,
-            description=self.description,
-            external_id=self.external_id,
-            occurred_on=self.occurred_on,
-            kind=self.kind,
-            splits=self.splits,
-            source_category=self.source_category,
-        )
+        # The same fields by name (splits already SplitData, see _flat_input): built as
+        # cheaply as naming each one, for each of a recordTransactions' 1,000 inputs.
+        return TransactionInput(**vars(self))
 
 
 @strawberry.input(description="Only the fields given change. A category or splits make it categorized by hand.")
@@ -146,14 +137,7 @@ class CategoryRuleMatchInput:
     amount_max: Decimal | None = strawberry.field(default=None, description="Inclusive.")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "description_contains": self.description_contains,
-            "description_equals": self.description_equals,
-            "description_starts_with": self.description_starts_with,
-            "source_category": self.source_category,
-            "amount_min": self.amount_min,
-            "amount_max": self.amount_max,
-        }
+        return arguments(self)
 
 
 @strawberry.input

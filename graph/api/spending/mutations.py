@@ -11,7 +11,8 @@ from graph.api.core.errors import input_errors
 from datetime import datetime
 from typing import Annotated
 
-from graph.api.core.errors import payload
+from graph.api.core.errors import deleted, payload
+from graph.api.core.mapping import arguments
 from graph.api.spending.inputs import (
     CreateCategoryRuleInput,
     RecordTransactionInput,
@@ -20,7 +21,6 @@ from graph.api.spending.inputs import (
 )
 from graph.api.spending.types import (
     ApplyCategoryRulesPayload,
-    CategoryRule,
     CategoryRulePayload,
     DeleteCategoryRulePayload,
     DeleteTransactionPayload,
@@ -82,11 +82,8 @@ class SpendingMutations:
     async def create_category_rule(self, info: Info, input: CreateCategoryRuleInput) -> CategoryRulePayload:
         return await payload(
             CategoryRulePayload,
-            lambda: info.context.rules.create(
-                info.context.actor, user_id=input.user_id, category=input.category, priority=input.priority,
-                match=input.match.to_dict(),
-            ),
-            lambda r: CategoryRulePayload(rule=CategoryRule.from_domain(r)),
+            lambda: info.context.rules.create(info.context.actor, **arguments(input, match=input.match.to_dict())),
+            CategoryRulePayload.of,
             input_errors,
         )
 
@@ -94,23 +91,17 @@ class SpendingMutations:
     async def update_category_rule(
         self, info: Info, id: strawberry.ID, input: UpdateCategoryRuleInput
     ) -> CategoryRulePayload:
-        changes = {
-            "category": input.category,
-            "priority": input.priority,
-            "match": input.match.to_dict() if input.match is not None else None,
-        }
+        changes = arguments(input, match=input.match.to_dict() if input.match is not None else None)
         return await payload(
             CategoryRulePayload,
             lambda: info.context.rules.update(info.context.actor, str(id), changes),
-            lambda r: CategoryRulePayload(rule=CategoryRule.from_domain(r)),
+            CategoryRulePayload.of,
         )
 
     @strawberry.mutation(description="Delete a category rule (its owner). Transactions it categorized keep their category.")
     async def delete_category_rule(self, info: Info, id: strawberry.ID) -> DeleteCategoryRulePayload:
-        return await payload(
-            DeleteCategoryRulePayload,
-            lambda: info.context.rules.delete(info.context.actor, str(id)),
-            lambda _: DeleteCategoryRulePayload(deleted_id=id),
+        return await deleted(
+            DeleteCategoryRulePayload, id, lambda: info.context.rules.delete(info.context.actor, str(id))
         )
 
     @strawberry.mutation(
@@ -134,8 +125,6 @@ class SpendingMutations:
 
     @strawberry.mutation(description="Delete a transaction; its amount leaves every budget's progress.")
     async def delete_transaction(self, info: Info, id: strawberry.ID) -> DeleteTransactionPayload:
-        return await payload(
-            DeleteTransactionPayload,
-            lambda: info.context.spending.delete(info.context.actor, str(id)),
-            lambda _: DeleteTransactionPayload(deleted_id=id),
+        return await deleted(
+            DeleteTransactionPayload, id, lambda: info.context.spending.delete(info.context.actor, str(id))
         )

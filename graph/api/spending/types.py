@@ -10,7 +10,7 @@ import strawberry
 from domain import models
 from domain.spending import category_rules
 from graph.api.core.enums import CategorizedByEnum, TransactionKindEnum
-from graph.api.core.errors import UserError
+from graph.api.core.errors import UserError, payload_type
 from graph.api.core.node import Node
 from graph.api.core.pagination import Connection
 from domain.mapping import copied
@@ -89,16 +89,8 @@ class CategoryRule(Node):
         return copied(cls, r, match=CategoryRuleMatch(**r.match.as_dict()))
 
 
-@strawberry.type
-class CategoryRulePayload:
-    rule: CategoryRule | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class DeleteCategoryRulePayload:
-    deleted_id: strawberry.ID | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+CategoryRulePayload = payload_type("CategoryRulePayload", rule=CategoryRule)
+DeleteCategoryRulePayload = payload_type("DeleteCategoryRulePayload", deleted_id=strawberry.ID)
 
 
 @strawberry.type
@@ -107,7 +99,4 @@ class ApplyCategoryRulesPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
-class DeleteTransactionPayload:
-    deleted_id: strawberry.ID | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+DeleteTransactionPayload = payload_type("DeleteTransactionPayload", deleted_id=strawberry.ID)

@@ -6,11 +6,10 @@ import strawberry
 
 
 from graph.api.context import Info
-from graph.api.core.errors import input_errors, user_errors
+from graph.api.core.errors import input_errors
 from graph.api.budgets.types import BudgetPayload
 from graph.api.core.mapping import arguments
 from graph.api.templates.inputs import ApplyTemplateInput, CreateTemplateInput, template_categories_of
-from graph.api.templates.types import Template
 from graph.api.templates.types import DeleteTemplatePayload
 from graph.api.templates.types import TemplatePayload
 from graph.api.core.errors import payload
@@ -36,7 +35,7 @@ class TemplateMutations:
             lambda: info.context.templates.create_template(
                 info.context.actor, **arguments(input, categories=template_categories_of(input.categories))
             ),
-            lambda template: TemplatePayload(template=Template.from_domain(template)),
+            TemplatePayload.of,
             input_errors,
         )
 
@@ -46,5 +45,4 @@ class TemplateMutations:
             DeleteTemplatePayload,
             lambda: info.context.templates.delete_template(info.context.actor, user_id, key),
             lambda _: DeleteTemplatePayload(deleted_key=key),
-            user_errors,
         )

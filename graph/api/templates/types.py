@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import strawberry
-from graph.api.core.errors import UserError
+from graph.api.core.errors import payload_type
 
 
 from decimal import Decimal
@@ -13,6 +13,7 @@ from domain.templates import model as templates
 
 from graph.api.core.enums import BudgetPeriodEnum, BudgetTypeEnum
 from graph.api.core.node import Node
+from domain.mapping import copied
 
 
 @strawberry.type(description="A group of a template's categories (Needs, Wants, Savings, …).")
@@ -48,14 +49,8 @@ class Template(Node):
 
     @classmethod
     def from_domain(cls, t: templates.Template) -> "Template":
-        return cls(
-            id=strawberry.ID(t.id),
-            key=t.key,
-            name=t.name,
-            description=t.description,
-            type=t.type,
-            period=t.period,
-            built_in=t.built_in,
+        return copied(
+            cls, t,
             groups=[TemplateGroup(name=g.name, percent=float(t.percent(g.weight))) for g in t.groups],
             categories=[
                 TemplateCategory(name=c.name, group=c.group, percent=float(t.percent(c.weight)), weight=c.weight)
@@ -64,12 +59,5 @@ class Template(Node):
         )
 
 
-@strawberry.type
-class TemplatePayload:
-    template: Template | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-@strawberry.type
-class DeleteTemplatePayload:
-    deleted_key: str | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+TemplatePayload = payload_type("TemplatePayload", template=Template)
+DeleteTemplatePayload = payload_type("DeleteTemplatePayload", deleted_key=str)

@@ -6,8 +6,7 @@ import strawberry
 
 
 from graph.api.context import Info
-from graph.api.core.errors import input_errors, user_errors
-from graph.api.webhooks.types import Webhook
+from graph.api.core.errors import deleted, input_errors
 from graph.api.webhooks.types import DeleteWebhookPayload
 from graph.api.webhooks.inputs import RegisterWebhookInput
 from graph.api.webhooks.types import RegisterWebhookPayload
@@ -23,7 +22,7 @@ class WebhookMutations:
         return await payload(
             RegisterWebhookPayload,
             lambda: info.context.webhooks.register(info.context.actor, input.user_id, input.url, input.secret),
-            lambda hook: RegisterWebhookPayload(webhook=Webhook.from_domain(hook)),
+            RegisterWebhookPayload.of,
             input_errors,
         )
 
@@ -35,15 +34,11 @@ class WebhookMutations:
         return await payload(
             RegisterWebhookPayload,
             lambda: info.context.webhooks.rotate_secret(info.context.actor, str(id), secret),
-            lambda hook: RegisterWebhookPayload(webhook=Webhook.from_domain(hook)),
-            user_errors,
+            RegisterWebhookPayload.of,
         )
 
     @strawberry.mutation(description="Stop sending to a webhook; its pending deliveries are dropped with its log.")
     async def delete_webhook(self, info: Info, id: strawberry.ID) -> DeleteWebhookPayload:
-        return await payload(
-            DeleteWebhookPayload,
-            lambda: info.context.webhooks.delete(info.context.actor, str(id)),
-            lambda _: DeleteWebhookPayload(deleted_id=id),
-            user_errors,
+        return await deleted(
+            DeleteWebhookPayload, id, lambda: info.context.webhooks.delete(info.context.actor, str(id))
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import strawberry
-from graph.api.core.errors import UserError
+from graph.api.core.errors import payload_type
 
 
 from datetime import datetime
@@ -36,9 +36,7 @@ class Webhook(Node):
     )
     created_at: datetime
 
-    @classmethod
-    def from_domain(cls, w: webhooks.Webhook) -> "Webhook":
-        return copied(cls, w)
+    from_domain = classmethod(copied)  # from a webhooks.Webhook, field for field
 
 
 @strawberry.type(description="One alert sent (or being sent) to one webhook.")
@@ -68,12 +66,5 @@ class WebhookDeliveryConnection(Connection[WebhookDelivery]):
     pass
 
 
-@strawberry.type
-class RegisterWebhookPayload:
-    webhook: Webhook | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-@strawberry.type
-class DeleteWebhookPayload:
-    deleted_id: strawberry.ID | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+RegisterWebhookPayload = payload_type("RegisterWebhookPayload", webhook=Webhook)
+DeleteWebhookPayload = payload_type("DeleteWebhookPayload", deleted_id=strawberry.ID)
