@@ -18,5 +18,4 @@ class AlertMutations:
         return await payload(
             AcknowledgeAlertPayload,
             lambda: info.context.alerts.acknowledge(info.context.actor, str(id)),
-            AcknowledgeAlertPayload.of,
         )

@@ -30,8 +30,7 @@ class BudgetMutations:
                 info.context.actor,
                 **arguments(input, categories=limits_of(input.categories), thresholds=thresholds_of(input.thresholds)),
             ),
-            BudgetPayload.of,
-            input_errors,
+            errors=input_errors,
         )
 
     @strawberry.mutation(
@@ -47,8 +46,7 @@ class BudgetMutations:
             lambda: info.context.budgets.update_budget(
                 info.context.actor, str(id), updates, expected_version=expected_version
             ),
-            BudgetPayload.of,
-            input_errors,
+            errors=input_errors,
         )
 
     @strawberry.mutation(
@@ -64,8 +62,7 @@ class BudgetMutations:
                 info.context.actor, str(input.budget_id), input.period, input.category, input.amount,
                 expected_version=expected_version,
             ),
-            BudgetPayload.of,
-            input_errors,
+            errors=input_errors,
         )
 
     @strawberry.mutation(
@@ -86,7 +83,6 @@ class BudgetMutations:
             lambda: info.context.services.insights.apply_suggested_limits(
                 info.context.actor, str(budget_id), categories, effective_period, periods, percentile
             ),
-            BudgetPayload.of,
         )
 
     @strawberry.mutation(description="Delete a budget (its owner only).")

@@ -68,17 +68,18 @@ R = TypeVar("R")
 async def payload(
     kind: Callable[..., P],
     doing: Callable[[], Awaitable[R]],
-    done: Callable[[R], P],
+    done: Callable[[R], P] | None = None,
     errors: Callable[[BudgetError], list[UserError]] = user_errors,
 ) -> P:
-    """A mutation's payload: ``done(result)`` when ``doing()`` succeeds, ``kind(errors=…)``
-    when the domain refuses (and then nothing was stored). ``doing`` is called here, so a
-    refusal while building its arguments is caught too."""
+    """A mutation's payload: ``done(result)`` when ``doing()`` succeeds (by default
+    ``kind.of(result)``, a ``payload_type``'s), ``kind(errors=…)`` when the domain refuses
+    (and then nothing was stored). ``doing`` is called here, so a refusal while building
+    its arguments is caught too."""
     try:
         result = await doing()
     except BudgetError as exc:
         return kind(errors=errors(exc))
-    return done(result)
+    return (done or kind.of)(result)
 
 
 async def deleted(

@@ -58,7 +58,6 @@ class SharingMutations:
         return await payload(
             BudgetPayload,
             lambda: info.context.sharing.unshare(info.context.actor, str(budget_id), user_id),
-            BudgetPayload.of,
         )
 
     @strawberry.mutation(

@@ -83,8 +83,7 @@ class SpendingMutations:
         return await payload(
             CategoryRulePayload,
             lambda: info.context.rules.create(info.context.actor, **arguments(input, match=input.match.to_dict())),
-            CategoryRulePayload.of,
-            input_errors,
+            errors=input_errors,
         )
 
     @strawberry.mutation(description="Change a category rule (its owner).")
@@ -95,7 +94,6 @@ class SpendingMutations:
         return await payload(
             CategoryRulePayload,
             lambda: info.context.rules.update(info.context.actor, str(id), changes),
-            CategoryRulePayload.of,
         )
 
     @strawberry.mutation(description="Delete a category rule (its owner). Transactions it categorized keep their category.")

@@ -24,8 +24,7 @@ class TemplateMutations:
         return await payload(
             BudgetPayload,
             lambda: info.context.templates.apply_template(info.context.actor, **arguments(input)),
-            BudgetPayload.of,
-            input_errors,
+            errors=input_errors,
         )
 
     @strawberry.mutation(description="Define a template of your own, usable by applyTemplate with your userId.")
@@ -35,8 +34,7 @@ class TemplateMutations:
             lambda: info.context.templates.create_template(
                 info.context.actor, **arguments(input, categories=template_categories_of(input.categories))
             ),
-            TemplatePayload.of,
-            input_errors,
+            errors=input_errors,
         )
 
     @strawberry.mutation(description="Delete one of your own templates (built-ins cannot be deleted).")

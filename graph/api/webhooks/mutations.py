@@ -22,8 +22,7 @@ class WebhookMutations:
         return await payload(
             RegisterWebhookPayload,
             lambda: info.context.webhooks.register(info.context.actor, input.user_id, input.url, input.secret),
-            RegisterWebhookPayload.of,
-            input_errors,
+            errors=input_errors,
         )
 
     @strawberry.mutation(
@@ -34,7 +33,6 @@ class WebhookMutations:
         return await payload(
             RegisterWebhookPayload,
             lambda: info.context.webhooks.rotate_secret(info.context.actor, str(id), secret),
-            RegisterWebhookPayload.of,
         )
 
     @strawberry.mutation(description="Stop sending to a webhook; its pending deliveries are dropped with its log.")
