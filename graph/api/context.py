@@ -9,11 +9,11 @@ from strawberry.types import Info as _Info
 
 from domain.access import Actor
 from domain.alerts.service import AlertService
-from domain.errors import unauthenticated
 from domain.budgets.service import BudgetService
-from domain.sharing.service import SharingService
+from domain.errors import unauthenticated
 from domain.goals.service import GoalService
 from domain.insights.service import InsightService
+from domain.sharing.service import SharingService
 from domain.spending.rule_service import CategoryRuleService
 from domain.spending.service import SpendingService
 from domain.sync.service import SyncService

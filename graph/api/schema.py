@@ -9,35 +9,34 @@ from typing import Iterator
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
-from strawberry.schema.exceptions import InvalidOperationTypeError
-from strawberry.types.graphql import OperationType
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.tools import merge_types
+from strawberry.types.graphql import OperationType
 
-from graph.api.core.execution import CheckedSchema, LeafFastExecutionContext
-from graph.api.core.federation import FederatedSchema
-
-from graph.api.alerts.subscriptions import AlertSubscriptions
-from graph.api.progress.subscriptions import ProgressSubscriptions
 from graph.api.alerts.mutations import AlertMutations
 from graph.api.alerts.queries import AlertQueries
-from graph.api.core.errors import ClientErrors
-from graph.api.core.limits import limit_extensions
+from graph.api.alerts.subscriptions import AlertSubscriptions
 from graph.api.budgets.mutations import BudgetMutations
 from graph.api.budgets.queries import BudgetQueries
+from graph.api.core.errors import ClientErrors
+from graph.api.core.execution import CheckedSchema, LeafFastExecutionContext
+from graph.api.core.federation import FederatedSchema
+from graph.api.core.limits import limit_extensions
+from graph.api.core.scalars import SCALAR_MAP
 from graph.api.goals.mutations import GoalMutations
 from graph.api.goals.queries import GoalQueries
 from graph.api.insights.queries import InsightQueries
-from graph.api.core.scalars import SCALAR_MAP
 from graph.api.nodes.queries import NodeQueries
+from graph.api.progress.subscriptions import ProgressSubscriptions
 from graph.api.sharing.mutations import SharingMutations
 from graph.api.sharing.queries import SharingQueries
 from graph.api.spending.mutations import SpendingMutations
 from graph.api.spending.queries import SpendingQueries
 from graph.api.sync.queries import SyncQueries
 from graph.api.templates.mutations import TemplateMutations
-from graph.api.users.types import User
 from graph.api.templates.queries import TemplateQueries
+from graph.api.users.types import User
 from graph.api.webhooks.mutations import WebhookMutations
 from graph.api.webhooks.queries import WebhookQueries
 

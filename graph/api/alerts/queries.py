@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-
 import strawberry
 
-
-from graph.api.context import Info
 from graph.api.alerts.types import AlertConnection, BudgetAlert
+from graph.api.context import Info
 
 
 @strawberry.type

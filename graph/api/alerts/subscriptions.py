@@ -6,9 +6,8 @@ from typing import AsyncGenerator
 
 import strawberry
 
-
-from graph.api.context import Info
 from graph.api.alerts.types import BudgetAlert
+from graph.api.context import Info
 
 
 @strawberry.type

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import strawberry
-from graph.api.core.errors import payload_type
-
-
 from datetime import datetime
 from decimal import Decimal
 
+import strawberry
 
 from domain.alerts import rules as alerts
-
+from domain.mapping import copied
+from graph.api.core.errors import payload_type
 from graph.api.core.execution import shared_payload
 from graph.api.core.identity_cache import IdentityCache
 from graph.api.core.node import Node
 from graph.api.core.pagination import Connection
-from domain.mapping import copied
 
 # The hub hands one AlertEvent object to every subscription it reaches: one view of it.
 _views: IdentityCache["BudgetAlert"] = IdentityCache(256)

@@ -4,15 +4,13 @@ one batched read, whatever the number of budgets and categories."""
 from __future__ import annotations
 
 from aiodataloader import DataLoader
+
 from domain.access import Actor
 from domain.budgets.service import BudgetService
 from domain.models import Budget
+from domain.progress.rules import BudgetProgress
 from domain.sharing.rules import Invitation
 from domain.sharing.service import SharingService
-
-
-
-from domain.progress.rules import BudgetProgress
 from domain.spending.service import ProgressKey, SpendingService
 
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import strawberry
 
-
-from graph.api.context import Info
-from graph.api.core.errors import deleted, input_errors
 from graph.api.budgets.inputs import (
     CreateBudgetInput,
     SetPeriodAmountInput,
@@ -14,10 +11,10 @@ from graph.api.budgets.inputs import (
     limits_of,
     thresholds_of,
 )
+from graph.api.budgets.types import BudgetPayload, DeleteBudgetPayload
+from graph.api.context import Info
+from graph.api.core.errors import deleted, input_errors, payload
 from graph.api.core.mapping import arguments
-from graph.api.budgets.types import BudgetPayload
-from graph.api.budgets.types import DeleteBudgetPayload
-from graph.api.core.errors import payload
 
 
 @strawberry.type

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from graph.api.budgets.types import Budget, BudgetConnection
 from graph.api.context import Info
-from graph.api.budgets.types import Budget
-from graph.api.budgets.types import BudgetConnection
 from graph.api.core.enums import BudgetTypeEnum
 
 

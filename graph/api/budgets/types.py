@@ -10,18 +10,24 @@ import strawberry
 
 from domain import models, money
 from domain.budgets.service import current_period
+from domain.mapping import copied
 from domain.models import utcnow
 from domain.sharing.rules import Invitation
 from graph.api.budgets.dataloaders import budget_loader, invitation_loader, progress_loader
 from graph.api.context import Info
-from graph.api.core.enums import BudgetPeriodEnum, BudgetTypeEnum, InvitationStatusEnum, MemberRoleEnum, RolloverModeEnum
+from graph.api.core.enums import (
+    BudgetPeriodEnum,
+    BudgetTypeEnum,
+    InvitationStatusEnum,
+    MemberRoleEnum,
+    RolloverModeEnum,
+)
 from graph.api.core.errors import payload_type
 from graph.api.core.node import Node
 from graph.api.core.pagination import Connection
 from graph.api.goals.types import Goal
 from graph.api.insights.types import BudgetInsights, SuggestedLimit
 from graph.api.progress.types import BudgetProgress
-from domain.mapping import copied
 
 
 @strawberry.type(description="A spending limit for one category.")

@@ -12,7 +12,6 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from domain.errors import BudgetError, ErrorCode, ValidationFailed
-
 from graph.request_ids import current_request_id
 
 log = logging.getLogger("budgetql.graph")

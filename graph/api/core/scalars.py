@@ -7,9 +7,8 @@ from decimal import Decimal
 
 import strawberry
 
+from domain.models import parse_iso, utc_text
 from domain.money import to_decimal
-from domain.models import parse_iso
-from domain.models import utc_text
 
 
 def serialize_decimal(value: Decimal) -> str:

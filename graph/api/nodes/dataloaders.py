@@ -8,7 +8,6 @@ from typing import Any, Awaitable, Callable, Mapping, Sequence
 from aiodataloader import DataLoader
 
 from domain.templates.model import ID_PREFIX as TEMPLATE_PREFIX
-
 from graph.api.alerts.types import BudgetAlert
 from graph.api.budgets.types import Budget
 from graph.api.goals.types import Goal

@@ -5,7 +5,6 @@ from __future__ import annotations
 import strawberry
 
 from domain.paging import PAGE_MAX, id_count
-
 from graph.api.context import Info
 from graph.api.core.node import Node
 from graph.api.nodes.dataloaders import node_loader

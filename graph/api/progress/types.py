@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import strawberry
 
-from domain.progress import rules as p
 from domain.mapping import copied
+from domain.progress import rules as p
 
 ProgressStatus = strawberry.enum(
     p.Status,

@@ -5,18 +5,13 @@ what a user received."""
 
 from __future__ import annotations
 
-
 import strawberry
 
-
+from graph.api.budgets.types import Budget, BudgetInvitation, BudgetPayload
 from graph.api.context import Info
-from graph.api.budgets.types import Budget, BudgetPayload
 from graph.api.core.enums import MemberRoleEnum
-from graph.api.budgets.types import BudgetInvitation
-from graph.api.sharing.types import InvitationPayload
-from graph.api.sharing.types import LeaveBudgetPayload
-from graph.api.sharing.types import ShareBudgetPayload
 from graph.api.core.errors import payload
+from graph.api.sharing.types import InvitationPayload, LeaveBudgetPayload, ShareBudgetPayload
 
 
 def _invitation_payload(invitation, budget=None) -> InvitationPayload:

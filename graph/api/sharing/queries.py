@@ -5,13 +5,11 @@ what a user received."""
 
 from __future__ import annotations
 
-
 import strawberry
 
-
+from graph.api.budgets.types import BudgetInvitation
 from graph.api.context import Info
 from graph.api.core.enums import InvitationStatusEnum
-from graph.api.budgets.types import BudgetInvitation
 
 
 @strawberry.type

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import strawberry
+
+from graph.api.budgets.types import Budget, BudgetInvitation
 from graph.api.core.errors import UserError, payload_type
-from graph.api.budgets.types import Budget
-
-
-
-
-from graph.api.budgets.types import BudgetInvitation
 
 
 @strawberry.type

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-
-import strawberry
-
-
-from graph.api.context import Info
-from graph.api.core.errors import input_errors
 from datetime import datetime
 from typing import Annotated
 
-from graph.api.core.errors import deleted, payload
+import strawberry
+
+from graph.api.context import Info
+from graph.api.core.errors import deleted, input_errors, payload
 from graph.api.core.mapping import arguments
 from graph.api.spending.inputs import (
     CreateCategoryRuleInput,

@@ -7,12 +7,11 @@ from typing import Annotated
 
 import strawberry
 
-
-from graph.api.context import Info
-from graph.api.progress.types import BudgetProgress
-from graph.api.core.enums import TransactionKindEnum
-from graph.api.spending.types import CategoryRule, Transaction, TransactionConnection
 from graph.api.budgets.dataloaders import progress_loader
+from graph.api.context import Info
+from graph.api.core.enums import TransactionKindEnum
+from graph.api.progress.types import BudgetProgress
+from graph.api.spending.types import CategoryRule, Transaction, TransactionConnection
 
 
 @strawberry.type

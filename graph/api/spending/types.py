@@ -8,12 +8,12 @@ from decimal import Decimal
 import strawberry
 
 from domain import models
+from domain.mapping import copied
 from domain.spending import category_rules
 from graph.api.core.enums import CategorizedByEnum, TransactionKindEnum
 from graph.api.core.errors import UserError, payload_type
 from graph.api.core.node import Node
 from graph.api.core.pagination import Connection
-from domain.mapping import copied
 
 
 @strawberry.type(description="One part of a split transaction.")

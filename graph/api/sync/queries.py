@@ -6,7 +6,6 @@ import strawberry
 
 from domain.paging import PAGE_MAX
 from domain.sync.service import DEFAULT_PAGE
-
 from graph.api.context import Info
 from graph.api.sync.types import ChangeSet
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import strawberry
 
 from domain.sync.model import ChangeSet as ChangeSetRecord
-
 from graph.api.alerts.types import BudgetAlert
 from graph.api.budgets.types import Budget
 from graph.api.goals.types import Goal

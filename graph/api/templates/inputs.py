@@ -9,7 +9,6 @@ from typing import Any
 import strawberry
 
 from domain.models import BudgetPeriod, BudgetType
-
 from graph.api.core.enums import BudgetPeriodEnum, BudgetTypeEnum
 
 

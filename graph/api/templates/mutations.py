@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import strawberry
 
-
-from graph.api.context import Info
-from graph.api.core.errors import input_errors
 from graph.api.budgets.types import BudgetPayload
+from graph.api.context import Info
+from graph.api.core.errors import input_errors, payload
 from graph.api.core.mapping import arguments
 from graph.api.templates.inputs import ApplyTemplateInput, CreateTemplateInput, template_categories_of
-from graph.api.templates.types import DeleteTemplatePayload
-from graph.api.templates.types import TemplatePayload
-from graph.api.core.errors import payload
+from graph.api.templates.types import DeleteTemplatePayload, TemplatePayload
 
 
 @strawberry.type

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import strawberry
 
-from graph.api.context import Info
 from graph.api.budgets.types import CategoryLimit
+from graph.api.context import Info
 from graph.api.templates.types import Template
 
 

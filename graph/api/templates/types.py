@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import strawberry
-from graph.api.core.errors import payload_type
-
-
 from decimal import Decimal
 
+import strawberry
 
-from domain.templates import model as templates
-
-from graph.api.core.enums import BudgetPeriodEnum, BudgetTypeEnum
-from graph.api.core.node import Node
 from domain.mapping import copied
+from domain.templates import model as templates
+from graph.api.core.enums import BudgetPeriodEnum, BudgetTypeEnum
+from graph.api.core.errors import payload_type
+from graph.api.core.node import Node
 
 
 @strawberry.type(description="A group of a template's categories (Needs, Wants, Savings, …).")

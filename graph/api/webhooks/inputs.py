@@ -5,8 +5,6 @@ from __future__ import annotations
 import strawberry
 
 
-
-
 @strawberry.input
 class RegisterWebhookInput:
     user_id: str | None = strawberry.field(default=None, description="Defaults to the viewer (authentication on).")

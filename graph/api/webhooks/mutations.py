@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-
 from graph.api.context import Info
-from graph.api.core.errors import deleted, input_errors
-from graph.api.webhooks.types import DeleteWebhookPayload
+from graph.api.core.errors import deleted, input_errors, payload
 from graph.api.webhooks.inputs import RegisterWebhookInput
-from graph.api.webhooks.types import RegisterWebhookPayload
-from graph.api.core.errors import payload
+from graph.api.webhooks.types import DeleteWebhookPayload, RegisterWebhookPayload
 
 
 @strawberry.type

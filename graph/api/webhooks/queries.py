@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import strawberry
 
-
 from graph.api.context import Info
 from graph.api.webhooks.types import Webhook, WebhookDelivery, WebhookDeliveryConnection
 

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import strawberry
-from graph.api.core.errors import payload_type
-
-
 from datetime import datetime
 
+import strawberry
 
+from domain.mapping import copied
 from domain.webhooks import model as webhooks
-
+from graph.api.core.errors import payload_type
 from graph.api.core.node import Node
 from graph.api.core.pagination import Connection
-from domain.mapping import copied
 
 WebhookDeliveryStatusEnum = strawberry.enum(
     webhooks.DeliveryStatus,
