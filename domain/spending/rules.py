@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Sequence
@@ -262,22 +262,12 @@ def updated(current: Transaction, changes: dict[str, Any], now: datetime, *path:
         splits=splits,
         source_category=given.get("source_category", current.source_category),
     )
-    built = build(TRUSTED, data, now, *path)
-    return Transaction(
+    built = build(TRUSTED, data, now, *path)  # no rule_id: the owner's rules categorize it again
+    return replace(
+        built,
         id=current.id,
         user_id=current.user_id,
-        category=built.category,
-        amount=built.amount,
-        currency=built.currency,
-        occurred_at=built.occurred_at,
-        description=built.description,
         external_id=current.external_id,
         created_at=current.created_at,
-        occurred_on=built.occurred_on,
-        kind=built.kind,
-        splits=built.splits,
-        source_category=built.source_category,
-        categorized_by=built.categorized_by,
-        rule_id=None,
         version=current.version + 1,
     )
