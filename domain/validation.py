@@ -121,6 +121,17 @@ def category_name(value: Any, *field: str, label: str = "Category") -> str:
     return name
 
 
+def changes(given: Mapping[str, Any], updatable: frozenset[str], *, name_updatable: bool = False) -> None:
+    """An update's fields: at least one, each of ``updatable`` (listed in the message when
+    ``name_updatable``)."""
+    unknown = sorted(set(given) - updatable)
+    if unknown:
+        listed = f": updatable are {', '.join(sorted(updatable))}" if name_updatable else ""
+        raise validation(f"Unknown field(s) {', '.join(unknown)}{listed}")
+    if not given:
+        raise validation("No updates provided")
+
+
 def enum_value(enum: type, value: Any, *field: str):
     if isinstance(value, enum):
         return value

@@ -227,11 +227,7 @@ class BudgetService:
         given = {k: val for k, val in dict(updates or {}).items() if val is not None}
         if set(given) == {"effective_period"}:
             raise validation("effectivePeriod applies to a change of categories: give categories too", "effectivePeriod")
-        unknown = sorted(set(given) - UPDATABLE)
-        if unknown:
-            raise validation(f"Unknown field(s) {', '.join(unknown)}: updatable are {', '.join(sorted(UPDATABLE))}")
-        if not given:
-            raise validation("No updates provided")
+        v.changes(given, UPDATABLE, name_updatable=True)
         async with self.uow(write=True) as uow:
             current = require_budget(actor, budget_id, await uow.budgets.get(budget_id, for_update=True), can_edit)
             self._check_version(current, expected_version)

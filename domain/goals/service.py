@@ -77,11 +77,7 @@ class GoalService:
         self, actor: Actor, goal_id: str, changes: Mapping[str, Any], *, expected_version: int | None = None
     ) -> Goal:
         given = {k: val for k, val in changes.items() if val is not None}
-        unknown = sorted(set(given) - UPDATABLE)
-        if unknown:
-            raise validation(f"Unknown field(s) {', '.join(unknown)}")
-        if not given:
-            raise validation("No updates provided")
+        v.changes(given, UPDATABLE)
         now = self.clock()
         async with self.uow(write=True) as uow:
             goal = await self._own(uow, actor, goal_id)

@@ -89,6 +89,16 @@ def naive_utc(value: datetime | str, *field: str) -> datetime:
     return v.moment(value, *field, label="Date")
 
 
+def time_range(start: datetime | str | None, end: datetime | str | None) -> tuple[datetime | None, datetime | None]:
+    """The ``[from, to)`` of the transactions a call reads or re-categorizes, either end
+    open (None); ``from`` must be before ``to``."""
+    start = naive_utc(start, "from") if start is not None else None
+    end = naive_utc(end, "to") if end is not None else None
+    if start and end and start >= end:
+        raise validation("`from` must be before `to`", "from")
+    return start, end
+
+
 def category_name(value: Any, *field: str) -> str:
     return v.category_name(value, *field)
 

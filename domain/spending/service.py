@@ -93,11 +93,7 @@ class SpendingService:
         counts. Fields not in ``changes`` stay; ``category: None`` uncategorizes it (its
         owner's rules then apply), as does changing what a rule or the bank mapping
         categorized it by."""
-        unknown = sorted(set(changes) - UPDATABLE)
-        if unknown:
-            raise validation(f"Unknown field(s) {', '.join(unknown)}")
-        if not changes:
-            raise validation("No updates provided")
+        v.changes(changes, UPDATABLE)
         async with self.uow(write=True) as uow:
             current = await uow.spending.get_for_update(transaction_id)
             if current is None or not owns(actor, current.user_id):
@@ -129,10 +125,7 @@ class SpendingService:
         split) are never touched; ``only_uncategorized: False`` also re-applies to those a
         rule or the mapping categorized. How many changed."""
         user = require_user(actor, user_id, "userId")
-        start = transactions.naive_utc(start, "from") if start is not None else None
-        end = transactions.naive_utc(end, "to") if end is not None else None
-        if start and end and start >= end:
-            raise validation("`from` must be before `to`", "from")
+        start, end = transactions.time_range(start, end)
         changed = 0
         after = None
         while True:
@@ -194,10 +187,7 @@ class SpendingService:
     ) -> Page[Transaction]:
         user = require_user(actor, user_id, "userId")
         page_size(first)
-        start = transactions.naive_utc(start, "from") if start is not None else None
-        end = transactions.naive_utc(end, "to") if end is not None else None
-        if start and end and start >= end:
-            raise validation("`from` must be before `to`", "from")
+        start, end = transactions.time_range(start, end)
         key = category_key(transactions.category_name(category, "category")) if category else None
         which = transactions.kind_of(kind, "kind") if kind is not None else None
         async with self.uow() as uow:
