@@ -19,6 +19,7 @@ from domain.models import Budget, CategorizedBy, Transaction, TransactionKind, c
 from domain.spending.category_rules import RuleSet, categorize
 from domain.spending.rules import UPDATABLE
 from domain.ports import Page, UnitOfWorkFactory
+from domain.service import Service
 from domain.progress.batch import ProgressKey, progress_in, seen_from
 from domain.progress.rules import BudgetProgress
 from domain.paging import page_size
@@ -27,10 +28,9 @@ PERIODS_MAX = 120
 APPLY_BATCH = 500  # transactions re-categorized per database transaction
 
 
-class SpendingService:
+class SpendingService(Service):
     def __init__(self, uow: UnitOfWorkFactory, clock: Callable[[], datetime] = utcnow):
-        self.uow = uow
-        self.clock = clock
+        super().__init__(uow, clock)
         self.cache = progress_cache.ProgressCache()
 
     def now(self) -> datetime:
