@@ -112,8 +112,12 @@ def user_id(value: Any, *field: str) -> str:
 def category_name(value: Any, *field: str, label: str = "Category") -> str:
     """A category name (of a budget, a template or a transaction): trimmed, 1–100
     characters, also once case-folded (how categories match: "ß" matches "ss")."""
+    # Per transaction recorded: checked inline rather than through :func:`sized`.
     name = text(value, *field, label=label).strip() if isinstance(value, str) else ""
-    sized(name, CATEGORY_NAME_MAX, *field, label=label)
+    if not name:
+        raise validation(f"{label} must not be empty", *field)
+    if len(name) > CATEGORY_NAME_MAX:
+        raise validation(f"{label} must be at most {CATEGORY_NAME_MAX} characters", *field)
     if len(category_key(name)) > CATEGORY_NAME_MAX:
         raise validation(
             f"{label} must be at most {CATEGORY_NAME_MAX} characters once case-folded (ß counts as ss)", *field
