@@ -85,15 +85,19 @@ def record_id(value: Any, *field: str, label: str = "id") -> str:
     return value
 
 
+def sized(clean: str, most: int, *field: str, label: str, show_length: bool = False) -> str:
+    """``clean`` (text already cleaned: trimmed, or its spaces collapsed) if it has 1 to
+    ``most`` characters; the message of a longer one gives its length when ``show_length``."""
+    if not clean:
+        raise validation(f"{label} must not be empty", *field)
+    if len(clean) > most:
+        got = f" (got {len(clean)})" if show_length else ""
+        raise validation(f"{label} must be at most {most} characters{got}", *field)
+    return clean
+
+
 def budget_name(value: Any, *field: str) -> str:
-    if not isinstance(value, str):
-        raise validation("Name must be a string", *field)
-    name = text(value, *field, label="Name").strip()
-    if not name:
-        raise validation("Name must not be empty", *field)
-    if len(name) > NAME_MAX:
-        raise validation(f"Name must be at most {NAME_MAX} characters (got {len(name)})", *field)
-    return name
+    return sized(text(value, *field, label="Name").strip(), NAME_MAX, *field, label="Name", show_length=True)
 
 
 def user_id(value: Any, *field: str) -> str:
@@ -108,6 +112,7 @@ def user_id(value: Any, *field: str) -> str:
 def category_name(value: Any, *field: str, label: str = "Category") -> str:
     """A category name (of a budget, a template or a transaction): trimmed, 1–100
     characters, also once case-folded (how categories match: "ß" matches "ss")."""
+    # Per transaction recorded: checked inline rather than through :func:`sized`.
     name = text(value, *field, label=label).strip() if isinstance(value, str) else ""
     if not name:
         raise validation(f"{label} must not be empty", *field)
@@ -118,6 +123,17 @@ def category_name(value: Any, *field: str, label: str = "Category") -> str:
             f"{label} must be at most {CATEGORY_NAME_MAX} characters once case-folded (ß counts as ss)", *field
         )
     return name
+
+
+def changes(given: Mapping[str, Any], updatable: frozenset[str], *, name_updatable: bool = False) -> None:
+    """An update's fields: at least one, each of ``updatable`` (listed in the message when
+    ``name_updatable``)."""
+    unknown = sorted(set(given) - updatable)
+    if unknown:
+        listed = f": updatable are {', '.join(sorted(updatable))}" if name_updatable else ""
+        raise validation(f"Unknown field(s) {', '.join(unknown)}{listed}")
+    if not given:
+        raise validation("No updates provided")
 
 
 def enum_value(enum: type, value: Any, *field: str):

@@ -51,7 +51,7 @@ _LABEL = {
 
 @dataclass(frozen=True)
 class Alert:
-    """An alert that holds for some figures (not yet stored)."""
+    """An alert that holds for some figures (not yet stored: raised, it is an :class:`AlertEvent`)."""
 
     budget_id: str
     category: str | None  # None: the budget's total
@@ -65,22 +65,14 @@ class Alert:
 
 
 @dataclass(frozen=True)
-class AlertEvent:
-    """A raised alert, as stored in the outbox and sent to subscribers and webhooks."""
+class AlertEvent(Alert):
+    """A raised alert, as stored in the outbox and sent to subscribers and webhooks: the
+    alert's figures, and whose budget, which period, when."""
 
     id: str
     seq: int  # order of raising; 0 until stored
-    budget_id: str
     user_id: str
     period_start: datetime
-    category: str | None
-    alert_type: AlertType
-    severity: str
-    message: str
-    percent_used: Decimal | None
-    spent_amount: Decimal
-    budgeted_amount: Decimal
-    remaining_amount: Decimal
     timestamp: datetime
     acknowledged_at: datetime | None = None
     # The budget's members besides its owner (``user_id``): they receive it too.
@@ -108,21 +100,9 @@ class AlertEvent:
     ) -> "AlertEvent":
         from domain.models import new_id
 
+        # Per alert that holds, on every write that counts: one unpacking of its fields.
         return cls(
-            id=new_id("alr"),
-            seq=0,
-            budget_id=alert.budget_id,
-            user_id=user_id,
-            period_start=period_start,
-            category=alert.category,
-            alert_type=alert.alert_type,
-            severity=alert.severity,
-            message=alert.message,
-            percent_used=alert.percent_used,
-            spent_amount=alert.spent_amount,
-            budgeted_amount=alert.budgeted_amount,
-            remaining_amount=alert.remaining_amount,
-            timestamp=now,
+            **vars(alert), id=new_id("alr"), seq=0, user_id=user_id, period_start=period_start, timestamp=now,
             audience=audience,
         )
 

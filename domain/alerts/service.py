@@ -6,14 +6,14 @@ owner and EDITOR members acknowledge them (acknowledging is shared by all member
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Callable, Sequence
+from typing import Sequence
 
 from domain.access import Actor, can_edit, can_read, owns, require_user
 from domain.alerts.rules import AlertEvent
 from domain.errors import forbidden, not_found
-from domain.models import Budget, utcnow
-from domain.ports import Page, UnitOfWorkFactory
+from domain.models import Budget
+from domain.ports import Page
+from domain.service import Service
 from domain.paging import page_size
 from domain.validation import record_id
 
@@ -30,11 +30,7 @@ def _may_read(actor: Actor, event: AlertEvent, budget: Budget | None) -> bool:
     return owns(actor, event.user_id) or (budget is not None and can_read(actor, budget))
 
 
-class AlertService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Callable[[], datetime] = utcnow):
-        self.uow = uow
-        self.clock = clock
-
+class AlertService(Service):
     async def list(
         self,
         actor: Actor,

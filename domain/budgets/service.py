@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from domain.alerts import raising as alerting
 from domain.budgets import history
@@ -30,9 +30,9 @@ from domain.models import (
     RolloverMode,
     category_key,
     new_id,
-    utcnow,
 )
-from domain.ports import Page, SpendingWindow, UnitOfWorkFactory
+from domain.ports import Page, SpendingWindow
+from domain.service import Service
 from domain.paging import PAGE_MAX, page_size
 
 UPDATABLE = frozenset(
@@ -103,11 +103,7 @@ async def _has_counted_spending(uow, budget: Budget) -> bool:
     return any(s.currency == budget.currency and s.count > 0 for s in sums)
 
 
-class BudgetService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Callable[[], datetime] = utcnow):
-        self.uow = uow
-        self.clock = clock
-
+class BudgetService(Service):
     # -- reads -----------------------------------------------------------------
     async def find_budget(self, actor: Actor, budget_id: str) -> Budget | None:
         """The budget, or None when there is none or the caller may not read it."""
@@ -227,11 +223,7 @@ class BudgetService:
         given = {k: val for k, val in dict(updates or {}).items() if val is not None}
         if set(given) == {"effective_period"}:
             raise validation("effectivePeriod applies to a change of categories: give categories too", "effectivePeriod")
-        unknown = sorted(set(given) - UPDATABLE)
-        if unknown:
-            raise validation(f"Unknown field(s) {', '.join(unknown)}: updatable are {', '.join(sorted(UPDATABLE))}")
-        if not given:
-            raise validation("No updates provided")
+        v.changes(given, UPDATABLE, name_updatable=True)
         async with self.uow(write=True) as uow:
             current = require_budget(actor, budget_id, await uow.budgets.get(budget_id, for_update=True), can_edit)
             self._check_version(current, expected_version)

@@ -27,7 +27,6 @@ from typing import Any, Mapping
 from domain import money
 from domain import periods
 from domain import validation as v
-from domain.errors import validation
 from domain.goals.model import Goal, GoalProgress, GoalStatus
 from domain.models import Budget
 from domain.time_zones import wall_clock
@@ -38,12 +37,7 @@ HUNDRED = Decimal(100)
 
 
 def name(value: Any, *field: str) -> str:
-    text = " ".join(v.text(value, *field, label="name").split())
-    if not text:
-        raise validation("name must not be empty", *field)
-    if len(text) > NAME_MAX:
-        raise validation(f"name must be at most {NAME_MAX} characters", *field)
-    return text
+    return v.sized(" ".join(v.text(value, *field, label="name").split()), NAME_MAX, *field, label="name")
 
 
 def target_date(value: Any, *field: str) -> date:

@@ -7,7 +7,7 @@ import dataclasses
 from collections import defaultdict
 from datetime import datetime, timezone
 from decimal import ROUND_FLOOR, Decimal
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from domain import money
 from domain import periods
@@ -19,8 +19,9 @@ from domain.budgets.service import current_period
 from domain.errors import conflict, not_found, validation
 from domain.goals import rules
 from domain.goals.model import Goal, GoalProgress
-from domain.models import Budget, Transaction, category_key, naive, new_id, utcnow
-from domain.ports import SpendingWindow, UnitOfWork, UnitOfWorkFactory
+from domain.models import Budget, Transaction, category_key, naive, new_id
+from domain.ports import SpendingWindow, UnitOfWork
+from domain.service import Service
 from domain.progress.batch import after_consent
 from domain.time_zones import wall_clock
 
@@ -28,11 +29,7 @@ UPDATABLE = frozenset({"name", "target_amount", "target_date", "category", "star
 RECENT = 3  # periods the projection averages
 
 
-class GoalService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Callable[[], datetime] = utcnow):
-        self.uow = uow
-        self.clock = clock
-
+class GoalService(Service):
     # -- writes ----------------------------------------------------------------
     async def create(
         self,
@@ -77,11 +74,7 @@ class GoalService:
         self, actor: Actor, goal_id: str, changes: Mapping[str, Any], *, expected_version: int | None = None
     ) -> Goal:
         given = {k: val for k, val in changes.items() if val is not None}
-        unknown = sorted(set(given) - UPDATABLE)
-        if unknown:
-            raise validation(f"Unknown field(s) {', '.join(unknown)}")
-        if not given:
-            raise validation("No updates provided")
+        v.changes(given, UPDATABLE)
         now = self.clock()
         async with self.uow(write=True) as uow:
             goal = await self._own(uow, actor, goal_id)

@@ -12,15 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from domain.alerts import raising as alerting
 from domain.budgets import history
 from domain import validation as v
 from domain.access import Actor, can_admin, owns, require_budget, require_user
 from domain.errors import not_found, validation
-from domain.models import Budget, BudgetMember, MemberRole, new_id, utcnow
-from domain.ports import UnitOfWork, UnitOfWorkFactory
+from domain.models import Budget, BudgetMember, MemberRole, new_id
+from domain.ports import UnitOfWork
+from domain.service import Service
 from domain.sharing.rules import (
     LIST_MAX,
     RATE_WINDOW,
@@ -50,11 +50,7 @@ class Answered:
     budget: Budget | None  # the budget, for an accepted invitation
 
 
-class SharingService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Callable[[], datetime] = utcnow):
-        self.uow = uow
-        self.clock = clock
-
+class SharingService(Service):
     # -- the owner ---------------------------------------------------------------
     async def share(self, actor: Actor, budget_id: str, user_id: str, role: MemberRole | str) -> Shared:
         """Invite ``user_id`` as VIEWER or EDITOR (owner only). Inviting someone with an

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from domain import validation as v
 from domain.access import Actor, owns, require_user
 from domain.errors import not_found, validation
-from domain.models import new_id, utcnow
-from domain.ports import UnitOfWorkFactory
+from domain.models import new_id
+from domain.service import Service
 from domain.spending import category_rules as rules
 from domain.spending.category_rules import CategoryRule
 
 UPDATABLE = frozenset({"category", "priority", "match"})
 
 
-class CategoryRuleService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Callable[[], datetime] = utcnow):
-        self.uow = uow
-        self.clock = clock
-
+class CategoryRuleService(Service):
     async def create(
         self, actor: Actor, *, user_id: str | None, category: Any, priority: Any = 0, match: Mapping[str, Any] | None
     ) -> CategoryRule:

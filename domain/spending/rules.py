@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Sequence
@@ -87,6 +87,16 @@ def naive_utc(value: datetime | str, *field: str) -> datetime:
     if not isinstance(value, (datetime, str)):
         raise validation("Expected a date-time", *field)
     return v.moment(value, *field, label="Date")
+
+
+def time_range(start: datetime | str | None, end: datetime | str | None) -> tuple[datetime | None, datetime | None]:
+    """The ``[from, to)`` of the transactions a call reads or re-categorizes, either end
+    open (None); ``from`` must be before ``to``."""
+    start = naive_utc(start, "from") if start is not None else None
+    end = naive_utc(end, "to") if end is not None else None
+    if start and end and start >= end:
+        raise validation("`from` must be before `to`", "from")
+    return start, end
 
 
 def category_name(value: Any, *field: str) -> str:
@@ -262,22 +272,12 @@ def updated(current: Transaction, changes: dict[str, Any], now: datetime, *path:
         splits=splits,
         source_category=given.get("source_category", current.source_category),
     )
-    built = build(TRUSTED, data, now, *path)
-    return Transaction(
+    built = build(TRUSTED, data, now, *path)  # no rule_id: the owner's rules categorize it again
+    return replace(
+        built,
         id=current.id,
         user_id=current.user_id,
-        category=built.category,
-        amount=built.amount,
-        currency=built.currency,
-        occurred_at=built.occurred_at,
-        description=built.description,
         external_id=current.external_id,
         created_at=current.created_at,
-        occurred_on=built.occurred_on,
-        kind=built.kind,
-        splits=built.splits,
-        source_category=built.source_category,
-        categorized_by=built.categorized_by,
-        rule_id=None,
         version=current.version + 1,
     )

@@ -19,6 +19,7 @@ from domain.models import Budget, CategorizedBy, Transaction, TransactionKind, c
 from domain.spending.category_rules import RuleSet, categorize
 from domain.spending.rules import UPDATABLE
 from domain.ports import Page, UnitOfWorkFactory
+from domain.service import Service
 from domain.progress.batch import ProgressKey, progress_in, seen_from
 from domain.progress.rules import BudgetProgress
 from domain.paging import page_size
@@ -27,10 +28,9 @@ PERIODS_MAX = 120
 APPLY_BATCH = 500  # transactions re-categorized per database transaction
 
 
-class SpendingService:
+class SpendingService(Service):
     def __init__(self, uow: UnitOfWorkFactory, clock: Callable[[], datetime] = utcnow):
-        self.uow = uow
-        self.clock = clock
+        super().__init__(uow, clock)
         self.cache = progress_cache.ProgressCache()
 
     def now(self) -> datetime:
@@ -93,11 +93,7 @@ class SpendingService:
         counts. Fields not in ``changes`` stay; ``category: None`` uncategorizes it (its
         owner's rules then apply), as does changing what a rule or the bank mapping
         categorized it by."""
-        unknown = sorted(set(changes) - UPDATABLE)
-        if unknown:
-            raise validation(f"Unknown field(s) {', '.join(unknown)}")
-        if not changes:
-            raise validation("No updates provided")
+        v.changes(changes, UPDATABLE)
         async with self.uow(write=True) as uow:
             current = await uow.spending.get_for_update(transaction_id)
             if current is None or not owns(actor, current.user_id):
@@ -129,10 +125,7 @@ class SpendingService:
         split) are never touched; ``only_uncategorized: False`` also re-applies to those a
         rule or the mapping categorized. How many changed."""
         user = require_user(actor, user_id, "userId")
-        start = transactions.naive_utc(start, "from") if start is not None else None
-        end = transactions.naive_utc(end, "to") if end is not None else None
-        if start and end and start >= end:
-            raise validation("`from` must be before `to`", "from")
+        start, end = transactions.time_range(start, end)
         changed = 0
         after = None
         while True:
@@ -194,10 +187,7 @@ class SpendingService:
     ) -> Page[Transaction]:
         user = require_user(actor, user_id, "userId")
         page_size(first)
-        start = transactions.naive_utc(start, "from") if start is not None else None
-        end = transactions.naive_utc(end, "to") if end is not None else None
-        if start and end and start >= end:
-            raise validation("`from` must be before `to`", "from")
+        start, end = transactions.time_range(start, end)
         key = category_key(transactions.category_name(category, "category")) if category else None
         which = transactions.kind_of(kind, "kind") if kind is not None else None
         async with self.uow() as uow:

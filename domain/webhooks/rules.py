@@ -125,11 +125,7 @@ async def check_destination(url_value: str, resolve: Resolve | None, *field: str
 
 def url(value: Any, *field: str) -> str:
     """An absolute http or https URL with a host, at most 2,000 characters."""
-    if not isinstance(value, str) or not value.strip():
-        raise validation("url must not be empty", *field)
-    text = value.strip()
-    if len(text) > URL_MAX:
-        raise validation(f"url must be at most {URL_MAX} characters (got {len(text)})", *field)
+    text = v.sized(value.strip() if isinstance(value, str) else "", URL_MAX, *field, label="url", show_length=True)
     if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in text):
         raise validation("url must not contain spaces or control characters", *field)
     try:

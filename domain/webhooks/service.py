@@ -12,6 +12,7 @@ from domain.access import Actor, owns, require_user
 from domain.errors import BudgetError, not_found
 from domain.models import utcnow
 from domain.ports import Page, UnitOfWorkFactory
+from domain.service import Service
 from domain.validation import Problems
 from domain.webhooks.rules import Webhook
 from domain.webhooks.model import Delivery
@@ -21,7 +22,7 @@ from domain.paging import page_size
 def webhook_not_found(webhook_id: str, field: str = "id") -> Exception:
     return not_found(f"Webhook with ID {webhook_id} not found", field)
 
-class WebhookService:
+class WebhookService(Service):
     """``resolve`` looks host names up for the registration check (None: only addresses
     written in the URL and localhost names are checked); ``allow_private`` turns the
     check off (``BUDGETQL_WEBHOOK_ALLOW_PRIVATE``, for development)."""
@@ -34,8 +35,7 @@ class WebhookService:
         resolve: webhooks.Resolve | None = None,
         allow_private: bool = False,
     ):
-        self.uow = uow
-        self.clock = clock
+        super().__init__(uow, clock)
         self.resolve = resolve
         self.allow_private = allow_private
 
