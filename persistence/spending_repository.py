@@ -504,28 +504,21 @@ def _moment_piece(i: int):
         t.occurred_on == bindparam(f"hi{i}", type_=Date),
         t.kind == "expense",
     )
-    whole = (
-        select(
+
+    def summed(category_key, amount):
+        return select(
             literal_column(str(i), Integer).label("piece"),
-            t.category_key,
+            category_key,
             t.currency,
-            func.sum(t.amount).label("total"),
+            func.sum(amount).label("total"),
             func.count().label("count"),
-        )
-        .where(*on_that_day, t.category_key.in_(bindparam("keys", expanding=True)))
-        .group_by(t.category_key, t.currency)
-    )
+        ).where(*on_that_day, category_key.in_(bindparam("keys", expanding=True)))
+
+    whole = summed(t.category_key, t.amount).group_by(t.category_key, t.currency)
     parts = (
-        select(
-            literal_column(str(i), Integer).label("piece"),
-            sp.category_key,
-            t.currency,
-            func.sum(sp.amount).label("total"),
-            func.count().label("count"),
-        )
+        summed(sp.category_key, sp.amount)
         .select_from(sp)
         .join(t, t.pk == sp.transaction_pk)
-        .where(*on_that_day, sp.category_key.in_(bindparam("keys", expanding=True)))
         .group_by(sp.category_key, t.currency)
     )
     return whole, parts
