@@ -29,6 +29,7 @@ from domain.sync.model import ALERT, BUDGET
 
 from .changes import Changes
 from .cursors import Cursors
+from .rows import by_id
 from .sync_log import SyncLog
 from .tables import BudgetCategoryRow, BudgetMemberRow, BudgetPeriodAmountRow, BudgetRevisionRow, BudgetRow
 from .types import Money, UTCDateTime
@@ -179,13 +180,8 @@ class SqlBudgetRepository:
         if budget.overrides:
             await self.session.flush()
 
-    async def _row(self, budget_id: str, for_update: bool = False) -> BudgetRow | None:
-        if not storable(budget_id):
-            return None
-        stmt = select(BudgetRow).where(BudgetRow.id == budget_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+    async def _row(self, budget_id: str) -> BudgetRow | None:
+        return await by_id(self.session, BudgetRow, budget_id)
 
     async def _execute(self, stmt):
         """A column select run on the session's connection as plain SQL: the same rows as

@@ -41,6 +41,7 @@ from domain.sync.model import TRANSACTION
 from .changes import Changes
 from .cursors import Cursors
 from .dialects import insert
+from .rows import by_id, by_ids
 from .sync_log import SyncLog
 from .tables import SpendingDailyRow, SpendingMonthlyRow, SpendingVersionRow, TransactionRow, TransactionSplitRow
 
@@ -246,13 +247,7 @@ class SqlSpendingRepository:
 
     async def get_for_update(self, transaction_id: str) -> Transaction | None:
         """The transaction, its row locked until the end of the database transaction."""
-        if not storable(transaction_id):
-            return None
-        row = (
-            await self.session.execute(
-                select(TransactionRow).where(TransactionRow.id == transaction_id).with_for_update()
-            )
-        ).scalar_one_or_none()
+        row = await by_id(self.session, TransactionRow, transaction_id, for_update=True)
         return (await self._domain([row]))[0] if row else None
 
     async def _roll_up(self, transactions: Sequence[Transaction], sign: int) -> None:
@@ -315,19 +310,11 @@ class SqlSpendingRepository:
         await self.session.execute(stmt, rows)
 
     async def get(self, transaction_id: str) -> Transaction | None:
-        if not storable(transaction_id):  # no stored id holds a control character
-            return None
-        row = (
-            await self.session.execute(select(TransactionRow).where(TransactionRow.id == transaction_id))
-        ).scalar_one_or_none()
+        row = await by_id(self.session, TransactionRow, transaction_id)
         return (await self._domain([row]))[0] if row else None
 
     async def get_many(self, transaction_ids: Sequence[str]) -> dict[str, Transaction]:
-        wanted = sorted({i for i in transaction_ids if storable(i)})
-        if not wanted:
-            return {}
-        rows = (await self.session.execute(select(TransactionRow).where(TransactionRow.id.in_(wanted)))).scalars()
-        return {r.id: to_domain(r) for r in rows}
+        return {r.id: to_domain(r) for r in await by_ids(self.session, TransactionRow, transaction_ids)}
 
     async def stored_ids(self, transaction_ids: Sequence[str]) -> set[str]:
         transaction_ids = [i for i in transaction_ids if storable(i)]
