@@ -30,7 +30,6 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import CategorizedBy, Split, Transaction, TransactionKind, naive
 from domain.ports import Page, SpendingWindow, WindowSum
@@ -38,11 +37,9 @@ from domain.validation import storable
 
 from domain.sync.model import TRANSACTION
 
-from .changes import Changes
-from .cursors import Cursors
 from .dialects import insert
+from .repository import ChangingRepository
 from .rows import by_id, by_ids
-from .sync_log import SyncLog
 from .tables import SpendingDailyRow, SpendingMonthlyRow, SpendingVersionRow, TransactionRow, TransactionSplitRow
 
 CURSOR = "txn"
@@ -122,16 +119,9 @@ _UNNEST_INSERT = (
 )
 
 
-class SqlSpendingRepository:
-    def __init__(
-        self, session: AsyncSession, cursors: Cursors | None = None, changes: Changes | None = None,
-        sync_log: SyncLog | None = None,
-    ):
-        self.session = session
-        self.cursors = cursors or Cursors()
-        self.changes = changes if changes is not None else Changes()
-        # Delta sync: inserts and updates stamp ``sync_pos``; deletions are logged.
-        self.sync_log = sync_log if sync_log is not None else SyncLog(session)
+class SqlSpendingRepository(ChangingRepository):
+    """``changes``: the users whose spending version a write raised; ``sync_log``: delta
+    sync's position, which inserts and updates stamp in ``sync_pos``, and deletions."""
 
     async def insert(self, transactions: Sequence[Transaction]) -> list[tuple[Transaction, bool]]:
         if not transactions:
