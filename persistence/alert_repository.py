@@ -14,8 +14,8 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts.rules import AlertEvent, AlertType
+from domain.mapping import copied
 from domain.models import category_key
-from domain.validation import storable
 from domain.webhooks.model import DeliveryStatus
 from domain.ports import Page
 
@@ -25,6 +25,7 @@ from .cursors import Cursors
 from .budget_repository import shared_with
 from .sync_log import SyncLog
 from .dialects import insert
+from .rows import by_id, by_ids
 from .tables import AlertRow, BudgetMemberRow, BudgetRow, WebhookDeliveryRow
 
 CURSOR = "alert"
@@ -36,45 +37,39 @@ def _dec(value) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+# The alert's fields stored under their own names: columns of the row, and in its
+# payload the texts as they are and the amounts as decimal text (exact figures; JSON
+# numbers would pass through float).
+_COLUMNS = ("id", "budget_id", "user_id", "period_start")
+_TEXTS = ("severity", "message")
+_AMOUNTS = ("spent_amount", "budgeted_amount", "remaining_amount")
+
+
 def to_domain(row: AlertRow) -> AlertEvent:
     p = row.payload
-    return AlertEvent(
-        id=row.id,
-        seq=row.seq,
-        budget_id=row.budget_id,
-        user_id=row.user_id,
-        period_start=row.period_start,
+    return copied(
+        AlertEvent,
+        row,  # and seq, acknowledged_at
         category=p.get("category"),
         alert_type=AlertType(row.alert_type),
-        severity=p["severity"],
-        message=p["message"],
+        **{name: p[name] for name in _TEXTS},
         percent_used=_dec(p.get("percent_used")),
-        spent_amount=Decimal(p["spent_amount"]),
-        budgeted_amount=Decimal(p["budgeted_amount"]),
-        remaining_amount=Decimal(p["remaining_amount"]),
+        **{name: Decimal(p[name]) for name in _AMOUNTS},
         timestamp=row.created_at,
-        acknowledged_at=row.acknowledged_at,
         goal_id=p.get("goal_id"),
     )
 
 
 def _values(e: AlertEvent) -> dict:
     return {
-        "id": e.id,
-        "budget_id": e.budget_id,
-        "user_id": e.user_id,
-        "period_start": e.period_start,
+        **{name: getattr(e, name) for name in _COLUMNS},
         "category_key": _category_key(e),
         "alert_type": e.alert_type.value,
-        # Exact figures as decimal text; JSON numbers would pass through float.
         "payload": {
             "category": e.category,
-            "severity": e.severity,
-            "message": e.message,
+            **{name: getattr(e, name) for name in _TEXTS},
             "percent_used": None if e.percent_used is None else str(e.percent_used),
-            "spent_amount": str(e.spent_amount),
-            "budgeted_amount": str(e.budgeted_amount),
-            "remaining_amount": str(e.remaining_amount),
+            **{name: str(getattr(e, name)) for name in _AMOUNTS},
             **({"goal_id": e.goal_id} if e.goal_id else {}),
         },
         "created_at": e.timestamp,
@@ -155,17 +150,11 @@ class SqlAlertRepository:
         return {tuple(row) for row in rows}
 
     async def get(self, alert_id: str) -> AlertEvent | None:
-        if not storable(alert_id):
-            return None
-        row = (await self.session.execute(select(AlertRow).where(AlertRow.id == alert_id))).scalar_one_or_none()
+        row = await by_id(self.session, AlertRow, alert_id)
         return to_domain(row) if row else None
 
     async def get_many(self, alert_ids: Sequence[str]) -> dict[str, AlertEvent]:
-        wanted = sorted({i for i in alert_ids if storable(i)})
-        if not wanted:
-            return {}
-        rows = (await self.session.execute(select(AlertRow).where(AlertRow.id.in_(wanted)))).scalars()
-        return {r.id: to_domain(r) for r in rows}
+        return {r.id: to_domain(r) for r in await by_ids(self.session, AlertRow, alert_ids)}
 
     async def delete_for_budget(self, budget_id: str) -> None:
         await self._synced(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Sequence
 
 from sqlalchemy import Boolean, String, and_, delete, func, literal, or_, select, union_all, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import money
 from domain.validation import fraction, storable
@@ -27,9 +26,8 @@ from domain.ports import Page
 
 from domain.sync.model import ALERT, BUDGET
 
-from .changes import Changes
-from .cursors import Cursors
-from .sync_log import SyncLog
+from .repository import ChangingRepository
+from .rows import by_id
 from .tables import BudgetCategoryRow, BudgetMemberRow, BudgetPeriodAmountRow, BudgetRevisionRow, BudgetRow
 from .types import Money, UTCDateTime
 
@@ -145,15 +143,8 @@ def _member_row(m: BudgetMember) -> BudgetMemberRow:
     )
 
 
-class SqlBudgetRepository:
-    def __init__(
-        self, session: AsyncSession, cursors: Cursors | None = None, changes: Changes | None = None,
-        sync_log: SyncLog | None = None,
-    ):
-        self.session = session
-        self.cursors = cursors or Cursors()
-        self.changes = changes if changes is not None else Changes()  # budgets written, announced after commit
-        self.sync_log = sync_log if sync_log is not None else SyncLog(session)  # for delta sync
+class SqlBudgetRepository(ChangingRepository):
+    """``changes``: the budgets written; ``sync_log``: their owners' and members' changes."""
 
     def _synced(self, budget: Budget) -> None:
         """``budget`` changed for its owner and every member (delta sync)."""
@@ -179,13 +170,8 @@ class SqlBudgetRepository:
         if budget.overrides:
             await self.session.flush()
 
-    async def _row(self, budget_id: str, for_update: bool = False) -> BudgetRow | None:
-        if not storable(budget_id):
-            return None
-        stmt = select(BudgetRow).where(BudgetRow.id == budget_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+    async def _row(self, budget_id: str) -> BudgetRow | None:
+        return await by_id(self.session, BudgetRow, budget_id)
 
     async def _execute(self, stmt):
         """A column select run on the session's connection as plain SQL: the same rows as

@@ -88,6 +88,15 @@ class Watch:
         self.changed.set()
 
 
+def _discard(by_key: dict, item: Subscription | Watch) -> None:
+    """Take ``item`` out of its key's set, and the key out when nothing is left under it."""
+    live = by_key.get(item.key)
+    if live is not None:
+        live.discard(item)
+        if not live:
+            del by_key[item.key]
+
+
 class AlertHub:
     """In-process fan-out, keyed by user: an alert goes to the subscriptions of each of
     its ``recipients`` (its budget's owner and members). ``per_key_limit`` caps live
@@ -124,11 +133,7 @@ class AlertHub:
             )
 
     def _remove_watch(self, w: Watch) -> None:
-        watches = self._watches.get(w.key)
-        if watches is not None:
-            watches.discard(w)
-            if not watches:
-                del self._watches[w.key]
+        _discard(self._watches, w)
 
     def _all_watches(self) -> list[Watch]:
         return [w for ws in self._watches.values() for w in ws]
@@ -157,11 +162,7 @@ class AlertHub:
             w.wake()
 
     def _remove(self, sub: Subscription) -> None:
-        subs = self._subs.get(sub.key)
-        if subs is not None:
-            subs.discard(sub)
-            if not subs:
-                del self._subs[sub.key]
+        _discard(self._subs, sub)
 
     def passed(self, seqs: Sequence[int]) -> None:
         """Alerts announced while nobody here subscribed: as delivered (to nobody), so a

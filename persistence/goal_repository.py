@@ -14,6 +14,7 @@ from domain.validation import storable
 from domain.sync.model import GOAL
 
 from .sync_log import SyncLog
+from .rows import by_id
 from .tables import GoalRow
 
 _FIELDS = ("user_id", "name", "target_amount", "target_date", "currency", "budget_id", "category", "starting_amount",
@@ -41,9 +42,7 @@ class SqlGoalRepository:
         self.sync_log.changed(GOAL, goal.id, [goal.user_id])
 
     async def get(self, goal_id: str) -> Goal | None:
-        if not storable(goal_id):
-            return None
-        row = (await self.session.execute(select(GoalRow).where(GoalRow.id == goal_id))).scalar_one_or_none()
+        row = await by_id(self.session, GoalRow, goal_id)
         return to_domain(row) if row else None
 
     async def save(self, goal: Goal) -> None:

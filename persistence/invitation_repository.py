@@ -10,9 +10,11 @@ from typing import Sequence
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.mapping import copied
 from domain.models import MemberRole
 from domain.sharing.rules import Invitation, InvitationStatus
 
+from .rows import row_of
 from .tables import BudgetInvitationRow, BudgetRow
 
 _I, _B = BudgetInvitationRow, BudgetRow
@@ -23,19 +25,8 @@ _COLUMNS = (
 
 
 def _to_domain(row) -> Invitation:
-    return Invitation(
-        id=row.id,
-        budget_id=row.budget_id,
-        budget_name=row.budget_name,
-        user_id=row.user_id,
-        role=MemberRole(row.role),
-        invited_by=row.invited_by,
-        created_at=row.created_at,
-        expires_at=row.expires_at,
-        status=InvitationStatus(row.status),
-        responded_at=row.responded_at,
-        share_history=row.share_history,
-    )
+    """An invitation from a row of ``_COLUMNS`` (named as the record's fields)."""
+    return copied(Invitation, row, role=MemberRole(row.role), status=InvitationStatus(row.status))
 
 
 def _with_status(status: InvitationStatus | None, now: datetime):
@@ -60,17 +51,9 @@ class SqlInvitationRepository:
     async def add(self, invitation: Invitation) -> None:
         budget_pk = select(_B.pk).where(_B.id == invitation.budget_id).scalar_subquery()
         self.session.add(
-            BudgetInvitationRow(
-                id=invitation.id,
-                budget_pk=budget_pk,
-                user_id=invitation.user_id,
-                role=invitation.role.value,
-                invited_by=invitation.invited_by,
-                status=invitation.status.value,
-                share_history=invitation.share_history,
-                created_at=invitation.created_at,
-                expires_at=invitation.expires_at,
-                responded_at=invitation.responded_at,
+            row_of(
+                BudgetInvitationRow, invitation,
+                budget_pk=budget_pk, role=invitation.role.value, status=invitation.status.value,
             )
         )
         await self.session.flush()

@@ -14,6 +14,7 @@ from domain.validation import storable
 from domain.sync.model import RULE
 
 from .sync_log import SyncLog
+from .rows import by_id
 from .tables import CategoryRuleRow
 
 _CONDITIONS = (
@@ -65,9 +66,7 @@ class SqlRuleRepository:
         return to_domain(row)
 
     async def get(self, rule_id: str) -> CategoryRule | None:
-        if not storable(rule_id):
-            return None
-        row = (await self.session.execute(select(CategoryRuleRow).where(CategoryRuleRow.id == rule_id))).scalar_one_or_none()
+        row = await by_id(self.session, CategoryRuleRow, rule_id)
         return to_domain(row) if row else None
 
     async def save(self, rule: CategoryRule) -> None:

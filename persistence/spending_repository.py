@@ -30,7 +30,6 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import CategorizedBy, Split, Transaction, TransactionKind, naive
 from domain.ports import Page, SpendingWindow, WindowSum
@@ -38,10 +37,9 @@ from domain.validation import storable
 
 from domain.sync.model import TRANSACTION
 
-from .changes import Changes
-from .cursors import Cursors
 from .dialects import insert
-from .sync_log import SyncLog
+from .repository import ChangingRepository
+from .rows import by_id, by_ids
 from .tables import SpendingDailyRow, SpendingMonthlyRow, SpendingVersionRow, TransactionRow, TransactionSplitRow
 
 CURSOR = "txn"
@@ -121,16 +119,9 @@ _UNNEST_INSERT = (
 )
 
 
-class SqlSpendingRepository:
-    def __init__(
-        self, session: AsyncSession, cursors: Cursors | None = None, changes: Changes | None = None,
-        sync_log: SyncLog | None = None,
-    ):
-        self.session = session
-        self.cursors = cursors or Cursors()
-        self.changes = changes if changes is not None else Changes()
-        # Delta sync: inserts and updates stamp ``sync_pos``; deletions are logged.
-        self.sync_log = sync_log if sync_log is not None else SyncLog(session)
+class SqlSpendingRepository(ChangingRepository):
+    """``changes``: the users whose spending version a write raised; ``sync_log``: delta
+    sync's position, which inserts and updates stamp in ``sync_pos``, and deletions."""
 
     async def insert(self, transactions: Sequence[Transaction]) -> list[tuple[Transaction, bool]]:
         if not transactions:
@@ -246,13 +237,7 @@ class SqlSpendingRepository:
 
     async def get_for_update(self, transaction_id: str) -> Transaction | None:
         """The transaction, its row locked until the end of the database transaction."""
-        if not storable(transaction_id):
-            return None
-        row = (
-            await self.session.execute(
-                select(TransactionRow).where(TransactionRow.id == transaction_id).with_for_update()
-            )
-        ).scalar_one_or_none()
+        row = await by_id(self.session, TransactionRow, transaction_id, for_update=True)
         return (await self._domain([row]))[0] if row else None
 
     async def _roll_up(self, transactions: Sequence[Transaction], sign: int) -> None:
@@ -315,19 +300,11 @@ class SqlSpendingRepository:
         await self.session.execute(stmt, rows)
 
     async def get(self, transaction_id: str) -> Transaction | None:
-        if not storable(transaction_id):  # no stored id holds a control character
-            return None
-        row = (
-            await self.session.execute(select(TransactionRow).where(TransactionRow.id == transaction_id))
-        ).scalar_one_or_none()
+        row = await by_id(self.session, TransactionRow, transaction_id)
         return (await self._domain([row]))[0] if row else None
 
     async def get_many(self, transaction_ids: Sequence[str]) -> dict[str, Transaction]:
-        wanted = sorted({i for i in transaction_ids if storable(i)})
-        if not wanted:
-            return {}
-        rows = (await self.session.execute(select(TransactionRow).where(TransactionRow.id.in_(wanted)))).scalars()
-        return {r.id: to_domain(r) for r in rows}
+        return {r.id: to_domain(r) for r in await by_ids(self.session, TransactionRow, transaction_ids)}
 
     async def stored_ids(self, transaction_ids: Sequence[str]) -> set[str]:
         transaction_ids = [i for i in transaction_ids if storable(i)]
@@ -504,28 +481,21 @@ def _moment_piece(i: int):
         t.occurred_on == bindparam(f"hi{i}", type_=Date),
         t.kind == "expense",
     )
-    whole = (
-        select(
+
+    def summed(category_key, amount):
+        return select(
             literal_column(str(i), Integer).label("piece"),
-            t.category_key,
+            category_key,
             t.currency,
-            func.sum(t.amount).label("total"),
+            func.sum(amount).label("total"),
             func.count().label("count"),
-        )
-        .where(*on_that_day, t.category_key.in_(bindparam("keys", expanding=True)))
-        .group_by(t.category_key, t.currency)
-    )
+        ).where(*on_that_day, category_key.in_(bindparam("keys", expanding=True)))
+
+    whole = summed(t.category_key, t.amount).group_by(t.category_key, t.currency)
     parts = (
-        select(
-            literal_column(str(i), Integer).label("piece"),
-            sp.category_key,
-            t.currency,
-            func.sum(sp.amount).label("total"),
-            func.count().label("count"),
-        )
+        summed(sp.category_key, sp.amount)
         .select_from(sp)
         .join(t, t.pk == sp.transaction_pk)
-        .where(*on_that_day, sp.category_key.in_(bindparam("keys", expanding=True)))
         .group_by(sp.category_key, t.currency)
     )
     return whole, parts

@@ -43,11 +43,24 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class BudgetRow(Base):
+class Sequenced:
+    """A table keyed by ``pk``, its rows' place in the table's own sequence: what foreign
+    keys point at and keyset pages are ordered by. Declared once here, it stays each
+    table's first column (``sort_order``)."""
+
+    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True, sort_order=-2)
+
+
+class Entity(Sequenced):
+    """A row the API names by its public ``id`` (unique) besides its internal ``pk``: the
+    second column."""
+
+    id: Mapped[str] = mapped_column(String(40), unique=True, sort_order=-1)
+
+
+class BudgetRow(Entity, Base):
     __tablename__ = "budgets"
 
-    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
-    id: Mapped[str] = mapped_column(String(40), unique=True)
     user_id: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(200))
     type: Mapped[str] = mapped_column(String(20))
@@ -115,12 +128,11 @@ class BudgetPeriodAmountRow(Base):
     amount: Mapped[Decimal] = mapped_column(Money())
 
 
-class BudgetRevisionRow(Base):
+class BudgetRevisionRow(Sequenced, Base):
     """A budget's change log: one row per recorded change, written in its transaction."""
 
     __tablename__ = "budget_revisions"
 
-    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
     budget_pk: Mapped[int] = mapped_column(ForeignKey("budgets.pk", ondelete="CASCADE"))
     version: Mapped[int] = mapped_column(Integer)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -147,13 +159,11 @@ class BudgetMemberRow(Base):
     __table_args__ = (Index("ix_budget_members_user", "user_id"),)
 
 
-class BudgetInvitationRow(Base):
+class BudgetInvitationRow(Entity, Base):
     """An invitation to a budget: nobody is a member until they accept one."""
 
     __tablename__ = "budget_invitations"
 
-    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
-    id: Mapped[str] = mapped_column(String(40), unique=True)
     budget_pk: Mapped[int] = mapped_column(ForeignKey("budgets.pk", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(String(200))  # the invitee
     role: Mapped[str] = mapped_column(String(10))
@@ -171,11 +181,9 @@ class BudgetInvitationRow(Base):
     )
 
 
-class TransactionRow(Base):
+class TransactionRow(Entity, Base):
     __tablename__ = "transactions"
 
-    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
-    id: Mapped[str] = mapped_column(String(40), unique=True)
     user_id: Mapped[str] = mapped_column(String(200))
     # NULL: uncategorized, or split (its splits are in transaction_splits)
     category: Mapped[str | None] = mapped_column(String(100), nullable=True)
@@ -218,13 +226,11 @@ class TransactionSplitRow(Base):
     memo: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
-class CategoryRuleRow(Base):
+class CategoryRuleRow(Entity, Base):
     """A user's category rule: its conditions, all of which must hold."""
 
     __tablename__ = "category_rules"
 
-    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
-    id: Mapped[str] = mapped_column(String(40), unique=True)
     user_id: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(100))
     priority: Mapped[int] = mapped_column(Integer)
@@ -239,13 +245,11 @@ class CategoryRuleRow(Base):
     __table_args__ = (Index("ix_category_rules_user_pk", "user_id", "pk"),)
 
 
-class GoalRow(Base):
+class GoalRow(Entity, Base):
     """A goal, funded by one category of one budget."""
 
     __tablename__ = "goals"
 
-    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
-    id: Mapped[str] = mapped_column(String(40), unique=True)
     user_id: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(200))
     target_amount: Mapped[Decimal] = mapped_column(Money())
@@ -311,10 +315,9 @@ class SpendingMonthlyRow(Base):
     count: Mapped[int] = mapped_column(Integer)
 
 
-class UserTemplateRow(Base):
+class UserTemplateRow(Sequenced, Base):
     __tablename__ = "user_templates"
 
-    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
     user_id: Mapped[str] = mapped_column(String(200))
     key: Mapped[str] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(200))
@@ -351,22 +354,18 @@ class AlertRow(Base):
     )
 
 
-class WebhookRow(Base):
+class WebhookRow(Entity, Base):
     __tablename__ = "webhooks"
 
-    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
-    id: Mapped[str] = mapped_column(String(40), unique=True)
     user_id: Mapped[str] = mapped_column(String(200), index=True)
     url: Mapped[str] = mapped_column(Text)
     secret: Mapped[str | None] = mapped_column(Text, nullable=True)  # None: inactive (restored)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class WebhookDeliveryRow(Base):
+class WebhookDeliveryRow(Entity, Base):
     __tablename__ = "webhook_deliveries"
 
-    pk: Mapped[int] = mapped_column(SeqInt, primary_key=True, autoincrement=True)
-    id: Mapped[str] = mapped_column(String(40), unique=True)
     webhook_id: Mapped[str] = mapped_column(String(40))
     alert_seq: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(12))  # pending | delivered | failed

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.mapping import copied
 from domain.models import BudgetPeriod, BudgetType
 from domain.templates.model import Template, TemplateCategory
 from domain.validation import storable
@@ -19,15 +20,13 @@ from .tables import UserTemplateRow
 
 
 def to_domain(row: UserTemplateRow) -> Template:
-    return Template(
-        key=row.key,
-        name=row.name,
-        description=row.description,
+    return copied(
+        Template,
+        row,  # and key, name, description, created_at
         type=BudgetType(row.type),
         period=BudgetPeriod(row.period),
         categories=tuple(TemplateCategory(c["name"], c["group"], Decimal(c["weight"])) for c in row.categories),
         owner=row.user_id,
-        created_at=row.created_at,
     )
 
 

@@ -11,13 +11,14 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts.rules import AlertEvent
+from domain.mapping import copied
 from domain.ports import Page
-from domain.validation import storable
 from domain.webhooks.model import Delivery, DeliveryStatus, Webhook
 
 from .cursors import Cursors
 from .alert_repository import to_domain as alert_to_domain
 from .dialects import is_postgres
+from .rows import by_id, by_ids, row_of
 from .tables import AlertRow, WebhookDeliveryRow, WebhookRow
 
 CURSOR = "delivery"
@@ -25,23 +26,11 @@ PENDING = DeliveryStatus.PENDING.value
 
 
 def _webhook(row: WebhookRow) -> Webhook:
-    return Webhook(id=row.id, user_id=row.user_id, url=row.url, secret=row.secret, created_at=row.created_at)
+    return copied(Webhook, row)
 
 
 def _delivery(row: WebhookDeliveryRow, alert_id: str | None) -> Delivery:
-    return Delivery(
-        id=row.id,
-        webhook_id=row.webhook_id,
-        alert_seq=row.alert_seq,
-        status=DeliveryStatus(row.status),
-        attempts=row.attempts,
-        next_attempt_at=row.next_attempt_at,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        last_status_code=row.last_status_code,
-        last_error=row.last_error,
-        alert_id=alert_id,
-    )
+    return copied(Delivery, row, status=DeliveryStatus(row.status), alert_id=alert_id)
 
 
 @dataclass(frozen=True)
@@ -64,11 +53,7 @@ class SqlWebhookRepository:
 
     # -- webhooks --------------------------------------------------------------------
     async def add(self, webhook: Webhook) -> None:
-        self.session.add(
-            WebhookRow(
-                id=webhook.id, user_id=webhook.user_id, url=webhook.url, secret=webhook.secret, created_at=webhook.created_at
-            )
-        )
+        self.session.add(row_of(WebhookRow, webhook))
         await self.session.flush()
 
     async def set_secret(self, webhook_id: str, secret: str) -> None:
@@ -95,17 +80,11 @@ class SqlWebhookRepository:
         return [_webhook(r) for r in rows.scalars()]
 
     async def get(self, webhook_id: str) -> Webhook | None:
-        if not storable(webhook_id):  # no stored id holds a control character
-            return None
-        row = (await self.session.execute(select(WebhookRow).where(WebhookRow.id == webhook_id))).scalar_one_or_none()
+        row = await by_id(self.session, WebhookRow, webhook_id)
         return _webhook(row) if row else None
 
     async def get_many(self, webhook_ids: Sequence[str]) -> dict[str, Webhook]:
-        wanted = sorted({i for i in webhook_ids if storable(i)})
-        if not wanted:
-            return {}
-        rows = (await self.session.execute(select(WebhookRow).where(WebhookRow.id.in_(wanted)))).scalars()
-        return {r.id: _webhook(r) for r in rows}
+        return {r.id: _webhook(r) for r in await by_ids(self.session, WebhookRow, webhook_ids)}
 
     async def for_users(self, user_ids: Sequence[str]) -> list[Webhook]:
         # FOR SHARE: a concurrent deleteWebhook waits for this transaction, then removes
@@ -131,19 +110,7 @@ class SqlWebhookRepository:
     async def add_deliveries(self, deliveries: Sequence[Delivery]) -> None:
         if not deliveries:
             return
-        self.session.add_all(
-            WebhookDeliveryRow(
-                id=d.id,
-                webhook_id=d.webhook_id,
-                alert_seq=d.alert_seq,
-                status=d.status.value,
-                attempts=d.attempts,
-                next_attempt_at=d.next_attempt_at,
-                created_at=d.created_at,
-                updated_at=d.updated_at,
-            )
-            for d in deliveries
-        )
+        self.session.add_all(row_of(WebhookDeliveryRow, d, status=d.status.value) for d in deliveries)
         await self.session.flush()
 
     async def deliveries(self, webhook_id: str, first: int, after: str | None) -> Page[Delivery]:
