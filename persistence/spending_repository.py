@@ -304,7 +304,8 @@ class SqlSpendingRepository(ChangingRepository):
         return (await self._domain([row]))[0] if row else None
 
     async def get_many(self, transaction_ids: Sequence[str]) -> dict[str, Transaction]:
-        return {r.id: to_domain(r) for r in await by_ids(self.session, TransactionRow, transaction_ids)}
+        found = await self._domain(await by_ids(self.session, TransactionRow, transaction_ids))
+        return {t.id: t for t in found}
 
     async def stored_ids(self, transaction_ids: Sequence[str]) -> set[str]:
         transaction_ids = [i for i in transaction_ids if storable(i)]

@@ -113,6 +113,10 @@ async def test_a_split_receipt_counts_in_two_categories_exactly(gql, user_id):
     assert spent(await progress(gql, b["id"], period=0)) == {"Groceries": "33.34", "Restaurants": "66.66"}
     listed = (await gql(LIST, {"u": user_id, "cat": "Restaurants"}))["transactions"]
     assert [n["id"] for n in listed["nodes"]] == [t["id"]]  # found by either of its categories
+    # Refetched as a Relay node, one or many at a time, it keeps its splits.
+    refetch = "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Transaction { id splits { category amount memo } } } }"
+    (node,) = (await gql(refetch, {"ids": [t["id"]]}))["nodes"]
+    assert node == {"id": t["id"], "splits": t["splits"]}
     # Splits that do not add up are refused, and nothing is stored.
     bad = (await gql(RECORD, {"i": {"userId": user_id, "amount": "100.00", "occurredAt": "2025-11-05T10:00:00",
                                     "splits": [{"category": "Groceries", "amount": "50"},
