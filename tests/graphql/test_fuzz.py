@@ -11,10 +11,11 @@ import json
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, strategies as st
 from schemathesis import GenerationMode
 from schemathesis.graphql import nodes
 
+from tests.support.examples import bounded
 from tests.support.server import running_server
 from tests.graphql.test_errors import LEAKS
 
@@ -55,13 +56,7 @@ def test_generated_operations_never_fail_the_server(db_url, mode):
     with running_server(db_url) as base:
         schema = schemathesis.graphql.from_url(base + "/graphql")
 
-        @settings(
-            max_examples=EXAMPLES_PER_MODE,
-            derandomize=True,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
+        @bounded(EXAMPLES_PER_MODE)
         @given(case=schema.as_strategy(generation_mode=mode))
         def run(case) -> None:
             response = case.call(base_url=base, timeout=10)

@@ -10,7 +10,7 @@ import re
 import httpx
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from jsonschema import Draft202012Validator
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -26,6 +26,7 @@ from graph.http.openapi import document
 from graph.settings import AuthSettings
 
 from tests.rest.test_rest import body, exact
+from tests.support.examples import bounded
 from tests.support.auth import AUDIENCE, ISSUER, SECRET, mint
 from tests.support.queries import app_client
 from tests.support.server import running_server
@@ -211,8 +212,7 @@ def test_fuzzed_requests_from_the_document_never_fail_the_server(db_url, mode):
     with running_server(db_url) as base:
         schema = schemathesis.openapi.from_url(base + "/openapi.json")
 
-        @settings(max_examples=FUZZ_EXAMPLES, derandomize=True, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @bounded(FUZZ_EXAMPLES)
         @given(case=schema.as_strategy(generation_mode=mode))
         def run(case) -> None:
             response = case.call(base_url=base, timeout=10)
