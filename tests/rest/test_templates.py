@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.rest.test_rest import (  # noqa: F401 - curl is a fixture
-    SPEC_KEYS, assert_no_budgets, assert_refused, assert_spec_budget, curl, post_raw,
+    NOT_AN_OBJECT, SPEC_KEYS, assert_no_budgets, assert_refused, assert_spec_budget, curl, post_raw,
 )
 
 # The spec's API Reference, "GET /budgets/templates/list": the entry it shows in full.
@@ -134,8 +134,7 @@ async def test_from_template_rejects_an_unknown_template_or_a_bad_income_with_40
 @pytest.mark.parametrize(
     "body,detail",
     [
-        ("not json", "Request body is not valid JSON"),
-        ("[]", "Request body must be a JSON object"),
+        *NOT_AN_OBJECT,
         ('{"user_id": "u", "template_name": "50_30_20"}', "Field 'total_income' is required"),
         ('{"user_id": "u", "total_income": 5000}', "Field 'template_name' is required"),
         ('{"user_id": "u", "template_name": "50_30_20", "total_income": "5000"}', "Field 'total_income' must be a number"),
