@@ -256,20 +256,49 @@ def side_by_side(base: str, sets: dict[str, list[Request]], plan: Plan) -> dict[
     return alternate.run(base, sets, plan.latency_s * len(sets))
 
 
+@dataclass(frozen=True)
+class Scaling:
+    """The latency of the same request at several sizes (of history, of page): each
+    size's runs, p50 by size, and the largest size's p50 over the smallest's."""
+
+    runs: dict[str, dict]
+    p50: dict[int, float]
+    small: int
+    large: int
+    ratio: float | None
+
+    def by_size(self, key: str) -> dict[str, float]:
+        """One figure of each size's runs (``p50_ms``, ``p90_ms``, ``n``), by size as text."""
+        return {str(n): self.runs[str(n)][key] for n in self.p50}
+
+    def figure(self, key: str, name: str, at_most: float, details: dict) -> Figure:
+        """The largest size's p50 against the smallest's: met when their ratio is at most ``at_most``."""
+        met = self.ratio is not None and self.ratio <= at_most
+        return Figure(
+            key, name, self.p50[self.large], self.p50[self.small], self.ratio, f"<= {at_most}", met, "ms", details=details
+        )
+
+
+def scaling(base: str, sets: dict[int, list[Request]], plan: Plan) -> Scaling:
+    """The request sets, one per size, measured side by side."""
+    runs = side_by_side(base, {str(n): requests for n, requests in sets.items()}, plan)
+    p50 = {n: runs[str(n)]["p50_ms"] for n in sets}
+    small, large = min(p50), max(p50)
+    return Scaling(runs, p50, small, large, ratio(p50[large], p50[small]))
+
+
+def _by_history(data: seed.DataSet, ids: dict[str, list[str]]) -> dict[int, str]:
+    """Each history user's monthly budget with rollover (the one a dashboard opens, and
+    the costliest), by how many transactions the user has."""
+    return {n: ids[user][-1] for n, user in data.history_users.items()}
+
+
 def history_independence(base: str, data: seed.DataSet, ids: dict[str, list[str]], plan: Plan) -> Figure:
-    # The monthly budget with rollover: the one a dashboard opens, and the costliest.
-    household = {n: ids[user][-1] for n, user in data.history_users.items()}
-    runs = side_by_side(base, {str(n): progress_requests([b]) for n, b in household.items()}, plan)
-    p50 = {n: runs[str(n)]["p50_ms"] for n in household}
-    small, large = min(household), max(household)
-    r = ratio(p50[large], p50[small])
-    return Figure(
-        "2", f"History independence: progress p50 with {large:,} vs {small:,} transactions",
-        p50[large], p50[small], r, "<= 1.3", r is not None and r <= 1.3, "ms",
-        details={"p50_ms": {str(n): v for n, v in p50.items()},
-                 "p90_ms": {str(n): runs[str(n)]["p90_ms"] for n in household},
-                 "requests": {str(n): runs[str(n)]["n"] for n in household},
-                 "budget": "monthly, 15 categories, rollover UNUSED, started history_months ago"},
+    s = scaling(base, {n: progress_requests([b]) for n, b in _by_history(data, ids).items()}, plan)
+    return s.figure(
+        "2", f"History independence: progress p50 with {s.large:,} vs {s.small:,} transactions", 1.3,
+        {"p50_ms": s.by_size("p50_ms"), "p90_ms": s.by_size("p90_ms"), "requests": s.by_size("n"),
+         "budget": "monthly, 15 categories, rollover UNUSED, started history_months ago"},
     )
 
 
@@ -281,15 +310,10 @@ INSIGHTS_QUERY = """query($id: ID!) { budget(id: $id) {
 def insights_independence(base: str, data: seed.DataSet, ids: dict[str, list[str]], plan: Plan) -> Figure:
     """Figure 2b: insights and suggested limits over 12 periods read per-period sums from
     the rollups, so their cost does not grow with the transactions."""
-    household = {n: ids[user][-1] for n, user in data.history_users.items()}
-    runs = side_by_side(base, {str(n): [gql_request(INSIGHTS_QUERY, {"id": b})] for n, b in household.items()}, plan)
-    p50 = {n: runs[str(n)]["p50_ms"] for n in household}
-    small, large = min(household), max(household)
-    r = ratio(p50[large], p50[small])
-    return Figure(
-        "2b", f"Insights + suggested limits (12 periods) p50 with {large:,} vs {small:,} transactions",
-        p50[large], p50[small], r, "<= 1.3", r is not None and r <= 1.3, "ms",
-        details={"p50_ms": {str(n): v for n, v in p50.items()}, "requests": {str(n): runs[str(n)]["n"] for n in household}},
+    s = scaling(base, {n: [gql_request(INSIGHTS_QUERY, {"id": b})] for n, b in _by_history(data, ids).items()}, plan)
+    return s.figure(
+        "2b", f"Insights + suggested limits (12 periods) p50 with {s.large:,} vs {s.small:,} transactions", 1.3,
+        {"p50_ms": s.by_size("p50_ms"), "requests": s.by_size("n")},
     )
 
 
@@ -309,14 +333,10 @@ def statement_counts(base: str, data: seed.DataSet) -> Figure:
 
 
 def page_latency(base: str, data: seed.DataSet, plan: Plan) -> Figure:
-    runs = side_by_side(base, {str(n): [gql_request(PAGE_QUERY, {"u": u})] for n, u in data.page_users.items()}, plan)
-    p50 = {n: runs[str(n)]["p50_ms"] for n in data.page_users}
-    small, large = min(p50), max(p50)
-    r = ratio(p50[large], p50[small])
-    return Figure(
-        "3b", f"No N+1: page latency p50 for {large} vs {small} budget(s)", p50[large], p50[small], r, "<= 2.5",
-        r is not None and r <= 2.5, "ms",
-        details={"p50_ms": {str(n): v for n, v in p50.items()}, "requests": {str(n): runs[str(n)]["n"] for n in p50}},
+    s = scaling(base, {n: [gql_request(PAGE_QUERY, {"u": u})] for n, u in data.page_users.items()}, plan)
+    return s.figure(
+        "3b", f"No N+1: page latency p50 for {s.large} vs {s.small} budget(s)", 2.5,
+        {"p50_ms": s.by_size("p50_ms"), "requests": s.by_size("n")},
     )
 
 

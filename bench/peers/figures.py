@@ -40,7 +40,7 @@ from domain.budgets.service import BudgetService
 from persistence.database import create_engine
 from persistence.migrate import migrate
 from persistence.unit_of_work import SqlUnitOfWorkFactory
-from tests.support.server import free_port, server_process
+from tests.support.server import answered, free_port, server_process, stop
 
 from .. import alternate, seed
 from ..cpu import CpuMeter
@@ -157,27 +157,17 @@ class FinInfraServer:
         return self
 
     def ready(self, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.proc.poll() is not None:
-                raise NotMeasured(f"fin-infra's server exited: {self.log_path.read_text()[-800:]}")
-            try:
-                if httpx.get(self.base + "/budgets", params={"user_id": "ready"}, timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise NotMeasured(f"fin-infra's server did not answer within {timeout:.0f} s")
-            time.sleep(0.2)
+        def answers() -> bool:
+            return httpx.get(self.base + "/budgets", params={"user_id": "ready"}, timeout=2).status_code == 200
+
+        if answered(self.proc, answers, timeout, interval=0.2):
+            return
+        if self.proc.poll() is not None:
+            raise NotMeasured(f"fin-infra's server exited: {self.log_path.read_text()[-800:]}")
+        raise NotMeasured(f"fin-infra's server did not answer within {timeout:.0f} s")
 
     def __exit__(self, *exc) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop(self.proc)
         self.sink.close()
 
 

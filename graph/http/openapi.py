@@ -3,7 +3,8 @@
 Starlette's own :class:`~starlette.schemas.SchemaGenerator` walks the app's routes, so
 the paths and methods are the routes themselves; each endpoint's operation (its
 parameters, body and responses) is the YAML after ``---`` in its docstring, next to its
-code in ``graph/http/rest.py``. The shared schemas below are built from what the
+code in ``graph/http/rest.py`` (a JSON body there may say ``json: <schema>`` for
+``content: {application/json: {schema: <schema>}}``). The shared schemas below are built from what the
 routes read and write: the request bodies from the field tables ``read_object`` checks
 (``rest.CREATE_FIELDS``, …), the error body from ``graph/http/errors.py``.
 ``tests/rest/test_openapi.py`` fails on a route without a documented operation, on a
@@ -44,17 +45,26 @@ CALENDAR_TIME = {
 TIMESTAMP = {"type": "string", "format": "date-time", "description": "UTC, with a Z (2025-11-15T09:30:00Z)."}
 BUDGET_TYPES = [t.value for t in BudgetType]
 BUDGET_PERIODS = [p.value for p in BudgetPeriod]
+# A budget's and a template's type and period, as written.
+TYPE_AND_PERIOD = {
+    "type": {"type": "string", "enum": BUDGET_TYPES},
+    "period": {"type": "string", "enum": BUDGET_PERIODS},
+}
+
+
+def _category_map(value: dict[str, Any], description: str) -> dict[str, Any]:
+    """An object from category names to ``value``."""
+    return {"type": "object", "additionalProperties": value, "description": description}
+
 
 # How each kind of field ``rest.read_object`` checks is written in JSON Schema.
 _KINDS: dict[str, dict[str, Any]] = {
     rest.STRING: {"type": "string"},
     rest.BOOLEAN: {"type": "boolean"},
     rest.NUMBER: {"type": "number", "description": "An exact decimal (a JSON number, read without a float)."},
-    rest.AMOUNTS: {
-        "type": "object",
-        "additionalProperties": {"type": "number", "description": "The category's limit, an exact decimal."},
-        "description": "Category name → limit.",
-    },
+    rest.AMOUNTS: _category_map(
+        {"type": "number", "description": "The category's limit, an exact decimal."}, "Category name → limit."
+    ),
 }
 _FIELD_NOTES: dict[str, dict[str, Any]] = {
     "user_id": {"description": "The owner. Required with authentication off; with it on, the viewer (or omitted)."},
@@ -104,13 +114,8 @@ SCHEMAS: dict[str, Any] = {
             "id": {"type": "string", "examples": ["bud_8KJ2Lx0aQfZ3mN1p"]},
             "user_id": {"type": "string"},
             "name": {"type": "string"},
-            "type": {"type": "string", "enum": BUDGET_TYPES},
-            "period": {"type": "string", "enum": BUDGET_PERIODS},
-            "categories": {
-                "type": "object",
-                "additionalProperties": AMOUNT,
-                "description": "Category name → limit, in the order given.",
-            },
+            **TYPE_AND_PERIOD,
+            "categories": _category_map(AMOUNT, "Category name → limit, in the order given."),
             "start_date": {**CALENDAR_TIME, "description": "Start of period 0 (midnight)."},
             "end_date": {**CALENDAR_TIME, "description": "The last second of period 0."},
             "rollover_enabled": {"type": "boolean"},
@@ -158,14 +163,12 @@ SCHEMAS: dict[str, Any] = {
         {
             "name": {"type": "string"},
             "description": {"type": "string"},
-            "type": {"type": "string", "enum": BUDGET_TYPES},
-            "period": {"type": "string", "enum": BUDGET_PERIODS},
-            "categories": {
-                "type": "object",
-                "additionalProperties": {"type": "number"},
-                "description": "Category name → its share of the income in percent, rounded to 2 places for "
-                "display (allocation uses the exact weights).",
-            },
+            **TYPE_AND_PERIOD,
+            "categories": _category_map(
+                {"type": "number"},
+                "Category name → its share of the income in percent, rounded to 2 places for display (allocation "
+                "uses the exact weights).",
+            ),
         },
         "A way to split an income into budget categories.",
     ),
@@ -271,12 +274,32 @@ def with_common_responses(operation: dict[str, Any]) -> dict[str, Any]:
     return {**operation, "responses": {**common, **operation.get("responses", {})}}
 
 
+def json_content(part: dict[str, Any]) -> dict[str, Any]:
+    """A request body or a response whose docstring YAML says ``json: <schema>`` (every
+    body here is JSON), with it written as OpenAPI's ``content: {application/json:
+    {schema: <schema>}}``, in its place; the full form is taken as it is."""
+    if "json" not in part:
+        return part
+    return {
+        ("content" if key == "json" else key): {"application/json": {"schema": value}} if key == "json" else value
+        for key, value in part.items()
+    }
+
+
+def expanded(operation: dict[str, Any]) -> dict[str, Any]:
+    """``operation`` from an endpoint's docstring, its ``json:`` bodies written out."""
+    operation = {**operation, "responses": {status: json_content(r) for status, r in operation.get("responses", {}).items()}}
+    if "requestBody" in operation:
+        operation["requestBody"] = json_content(operation["requestBody"])
+    return operation
+
+
 def document(routes: list[BaseRoute]) -> dict[str, Any]:
     """The OpenAPI document of the routes that document themselves (``---`` YAML in
     their endpoint's docstring), paths in the order the routes match."""
     schema = SchemaGenerator({**BASE, "paths": {}}).get_schema(routes)
     for path, operations in schema["paths"].items():
-        schema["paths"][path] = {method: with_common_responses(op) for method, op in operations.items()}
+        schema["paths"][path] = {method: with_common_responses(expanded(op)) for method, op in operations.items()}
     return schema
 
 

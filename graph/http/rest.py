@@ -236,17 +236,9 @@ async def create_budget(request: Request, budgets: BudgetService, actor: Actor) 
     summary: Create a budget
     operationId: createBudget
     tags: [budgets]
-    requestBody:
-      required: true
-      content:
-        application/json:
-          schema: {$ref: "#/components/schemas/BudgetCreate"}
+    requestBody: {required: true, json: {$ref: "#/components/schemas/BudgetCreate"}}
     responses:
-      "201":
-        description: The budget as stored
-        content:
-          application/json:
-            schema: {$ref: "#/components/schemas/Budget"}
+      "201": {description: The budget as stored, json: {$ref: "#/components/schemas/Budget"}}
       "400": {$ref: "#/components/responses/BadRequest"}
       "403": {$ref: "#/components/responses/Forbidden"}
     """
@@ -273,11 +265,7 @@ async def list_budgets(request: Request, budgets: BudgetService, actor: Actor) -
         description: Only budgets of this type (case-insensitive).
         schema: {type: string, enum: [personal, household, business, project, custom]}
     responses:
-      "200":
-        description: Newest first
-        content:
-          application/json:
-            schema: {type: array, items: {$ref: "#/components/schemas/Budget"}}
+      "200": {description: Newest first, json: {type: array, items: {$ref: "#/components/schemas/Budget"}}}
       "400": {$ref: "#/components/responses/BadRequest"}
       "403": {$ref: "#/components/responses/Forbidden"}
       "422": {$ref: "#/components/responses/Unreadable"}
@@ -299,11 +287,7 @@ async def get_budget(request: Request, budgets: BudgetService, actor: Actor) -> 
     parameters:
       - {name: budget_id, in: path, required: true, schema: {type: string}, example: bud_8KJ2Lx0aQfZ3mN1p}
     responses:
-      "200":
-        description: The budget
-        content:
-          application/json:
-            schema: {$ref: "#/components/schemas/Budget"}
+      "200": {description: The budget, json: {$ref: "#/components/schemas/Budget"}}
       "404": {$ref: "#/components/responses/NotFound"}
     """
     return json_response(budget_json(await budgets.get_budget(actor, request.path_params["budget_id"])))
@@ -318,17 +302,9 @@ async def update_budget(request: Request, budgets: BudgetService, actor: Actor) 
     tags: [budgets]
     parameters:
       - {name: budget_id, in: path, required: true, schema: {type: string}, example: bud_8KJ2Lx0aQfZ3mN1p}
-    requestBody:
-      required: true
-      content:
-        application/json:
-          schema: {$ref: "#/components/schemas/BudgetUpdate"}
+    requestBody: {required: true, json: {$ref: "#/components/schemas/BudgetUpdate"}}
     responses:
-      "200":
-        description: The budget as updated
-        content:
-          application/json:
-            schema: {$ref: "#/components/schemas/Budget"}
+      "200": {description: The budget as updated, json: {$ref: "#/components/schemas/Budget"}}
       "400": {$ref: "#/components/responses/BadRequest"}
       "403": {$ref: "#/components/responses/Forbidden"}
       "404": {$ref: "#/components/responses/NotFound"}
@@ -372,9 +348,7 @@ async def list_templates(request: Request, budgets: BudgetService, actor: Actor)
     responses:
       "200":
         description: "Template key → template: the built-ins, then the user's own"
-        content:
-          application/json:
-            schema: {type: object, additionalProperties: {$ref: "#/components/schemas/Template"}}
+        json: {type: object, additionalProperties: {$ref: "#/components/schemas/Template"}}
       "400": {$ref: "#/components/responses/BadRequest"}
       "403": {$ref: "#/components/responses/Forbidden"}
     """
@@ -389,22 +363,12 @@ async def create_from_template(request: Request, budgets: BudgetService, actor: 
     summary: Create a budget from a template
     operationId: createBudgetFromTemplate
     tags: [templates]
-    requestBody:
-      required: true
-      content:
-        application/json:
-          schema: {$ref: "#/components/schemas/FromTemplate"}
+    requestBody: {required: true, json: {$ref: "#/components/schemas/FromTemplate"}}
     responses:
-      "201":
-        description: The budget as stored
-        content:
-          application/json:
-            schema: {$ref: "#/components/schemas/Budget"}
+      "201": {description: The budget as stored, json: {$ref: "#/components/schemas/Budget"}}
       "400":
         description: The domain refused the input (VALIDATION), or there is no such template (NOT_FOUND); nothing was stored.
-        content:
-          application/json:
-            schema: {$ref: "#/components/schemas/Error"}
+        json: {$ref: "#/components/schemas/Error"}
       "403": {$ref: "#/components/responses/Forbidden"}
     """
     # An unknown template is a 400 here, as the spec says (it is NOT_FOUND in GraphQL):
@@ -450,11 +414,7 @@ async def budget_progress(request: Request, budgets: BudgetService, actor: Actor
         description: A period index (0 is the first); a period before the first is empty.
         schema: {type: integer}
     responses:
-      "200":
-        description: The period's figures
-        content:
-          application/json:
-            schema: {$ref: "#/components/schemas/Progress"}
+      "200": {description: The period's figures, json: {$ref: "#/components/schemas/Progress"}}
       "400": {$ref: "#/components/responses/BadRequest"}
       "404": {$ref: "#/components/responses/NotFound"}
     """

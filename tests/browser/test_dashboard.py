@@ -8,7 +8,6 @@ import re
 from datetime import datetime, timezone
 
 import httpx
-import pytest
 
 from tests.support.browser import ARTIFACTS, PageWatch
 from tests.support.cli import budgetql_process
@@ -33,12 +32,6 @@ async def test_the_dashboard_page_and_its_assets_come_from_this_server(client):
     ids = set(re.findall(r'<(?:input|select)[^>]* id="([^"]+)"', page.text))
     assert ids and ids == set(re.findall(r'<label for="([^"]+)"', page.text))
     assert re.search(r'<ol id="alert-feed"[^>]* aria-live="polite"', page.text)
-
-
-@pytest.fixture
-def server(tmp_path):
-    with running_server(f"sqlite+aiosqlite:///{tmp_path / 'dashboard.db'}") as base:
-        yield base
 
 
 def test_dashboard_shows_warning_and_the_live_alert(server, page):

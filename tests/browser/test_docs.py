@@ -3,16 +3,7 @@ with nothing loaded from outside the server."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.support.browser import PageWatch
-from tests.support.server import running_server
-
-
-@pytest.fixture
-def server(tmp_path):
-    with running_server(f"sqlite+aiosqlite:///{tmp_path / 'docs.db'}") as base:
-        yield base
 
 
 def test_docs_renders_the_rest_operations(server, page):

@@ -8,10 +8,7 @@ import time
 
 import httpx
 
-import pytest
-
 from tests.support.browser import ARTIFACTS, PageWatch
-from tests.support.server import running_server
 
 ASSETS = ["graphiql.min.css", "react.production.min.js", "react-dom.production.min.js", "graphiql.min.js"]
 
@@ -26,12 +23,6 @@ async def test_graphiql_page_loads_its_assets_from_this_server(client):
         assert asset.status_code == 200, url
         assert len(asset.content) > 5_000, url
     assert "subscriptionUrl" in page.text
-
-
-@pytest.fixture
-def server(tmp_path):
-    with running_server(f"sqlite+aiosqlite:///{tmp_path / 'graphiql.db'}") as base:
-        yield base
 
 
 def _run(page, operation: str, name: str, marker: str) -> dict:

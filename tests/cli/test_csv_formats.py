@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from tests.support.cli import budgetql
 from tests.support.queries import by_name, create_budget, progress
-from tests.cli.test_csv_import import stored
+from tests.cli.test_csv_import import report, stored
 
 
 def write_bytes(path, data: bytes) -> str:
@@ -58,15 +58,13 @@ async def test_semicolons_decimal_commas_and_day_first_dates(capsys, db_url, gql
     # 15.11.2025 can only be day-first: the order is found from the file.
     ran = await run(capsys, db_url, user_id, path, "--mapping", GERMAN_MAPPING, "--decimal-comma", "--currency", "EUR")
     assert ran.status == 1, ran
-    assert ran.out.splitlines() == [
-        "imported: 5",
-        "duplicates skipped: 0",
-        "rejected: 3",
-        "  line 6: Amount '-12.34' is not an amount: expected e.g. 1234,56, 1.234,56, -12,34 or (12,34) "
+    assert ran.out.splitlines() == report(
+        5, 0,
+        "line 6: Amount '-12.34' is not an amount: expected e.g. 1234,56, 1.234,56, -12,34 or (12,34) "
         "(it reads with the other decimal mark: leave out --decimal-comma)",
-        "  line 7: Amount '-1.23,4' is not an amount: expected e.g. 1234,56, 1.234,56, -12,34 or (12,34)",
-        "  line 8: Date '31.11.2025' is not a date: expected YYYY-MM-DD (ISO 8601) or DD.MM.YYYY",
-    ]
+        "line 7: Amount '-1.23,4' is not an amount: expected e.g. 1234,56, 1.234,56, -12,34 or (12,34)",
+        "line 8: Date '31.11.2025' is not a date: expected YYYY-MM-DD (ISO 8601) or DD.MM.YYYY",
+    )
     got = await stored(gql, user_id)
     assert rows(got) == [
         ("2025-11-03", "Miete", "1234.56", "November"),
@@ -138,14 +136,12 @@ Posted,Payee,Paid out,Paid in,Category
     )
     ran = await run(capsys, db_url, user_id, path, "--mapping", "date=Posted,debit=Paid out,credit=Paid in")
     assert ran.status == 1
-    assert ran.out.splitlines() == [
-        "imported: 4",
-        "duplicates skipped: 0",
-        "rejected: 3",
-        "  line 4: Both Paid out ('1.00') and Paid in ('2.00') are filled: a row is a debit or a credit, not both",
-        "  line 5: Neither Paid out nor Paid in is filled",
-        "  line 7: Amount must not be zero",
-    ]
+    assert ran.out.splitlines() == report(
+        4, 0,
+        "line 4: Both Paid out ('1.00') and Paid in ('2.00') are filled: a row is a debit or a credit, not both",
+        "line 5: Neither Paid out nor Paid in is filled",
+        "line 7: Amount must not be zero",
+    )
     got = await stored(gql, user_id)
     # A debit is spending, a credit a refund; a sign in the debit column does not turn it.
     assert rows(got) == [
@@ -293,13 +289,11 @@ async def test_a_quote_left_open_is_reported_at_its_line_and_stores_nothing(caps
     )
     ran = await run(capsys, db_url, user_id, path)
     assert ran.status == 1
-    assert ran.out.splitlines() == [
-        "imported: 2",
-        "duplicates skipped: 0",
-        "rejected: 1",
-        "  line 3: has 3 fields where the header has 4 (this row runs to line 4: a quoted field holds 1 line "
+    assert ran.out.splitlines() == report(
+        2, 0,
+        "line 3: has 3 fields where the header has 4 (this row runs to line 4: a quoted field holds 1 line "
         "break(s); is a quote not closed?)",
-    ]
+    )
     assert [(t["amount"], t["description"]) for t in await stored(gql, user_id)] == [
         ("4.00", "Cafe"), ("6.00", "Two\nlines"),
     ]

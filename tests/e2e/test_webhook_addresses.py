@@ -4,9 +4,7 @@ lets them reach this machine for development."""
 
 from __future__ import annotations
 
-import threading
 from urllib.parse import urlsplit
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -15,6 +13,7 @@ from graph.settings import Settings
 from persistence.webhook_network import AddressNotAllowed, Sender
 
 from tests.conftest import GraphQLClient
+from tests.support.local_http import LocalServer, QuietHandler
 from tests.support.server import running_server
 from tests.support.queries import app_client
 from tests.e2e.test_webhooks import FAST, LIST, REGISTER, SECRET, Receiver, deliveries, one_alert_budget, own_db, register, wait_until  # noqa: F401
@@ -112,7 +111,7 @@ def test_the_address_rules():
 
 
 # -- sending --------------------------------------------------------------------------------
-class Answering:
+class Answering(LocalServer):
     """A receiver on 127.0.0.1 that answers every request with ``status`` (a redirect
     to /elsewhere for a 3xx), recording method, path and Host."""
 
@@ -120,32 +119,15 @@ class Answering:
         self.requests: list[dict] = []
         owner = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):
                 self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 owner.requests.append({"path": self.path, "host": self.headers.get("Host")})
-                self.send_response(status)
-                if 300 <= status < 400:
-                    self.send_header("Location", "/elsewhere")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                self.answer(status, {"Location": "/elsewhere"} if 300 <= status < 400 else None)
 
             do_GET = do_POST
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> "Answering":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
 
 def stub_dns(answers: dict[str, list[str]], asked: list[str] | None = None):

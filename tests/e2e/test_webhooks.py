@@ -14,7 +14,6 @@ import uuid
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -25,6 +24,7 @@ from domain.webhooks.rules import DeliveryPolicy
 from graph.settings import Settings
 
 from tests.conftest import _pg_admin
+from tests.support.local_http import LocalServer, QuietHandler
 from tests.support.server import ROOT, running_server
 from tests.support.queries import CREATE, budget_input
 from tests.graphql.test_alerts import http_gql, spend, today
@@ -62,7 +62,7 @@ query($w: ID!, $first: Int, $after: String) {
 
 
 # -- a real receiver ---------------------------------------------------------------------
-class Receiver:
+class Receiver(LocalServer):
     """An HTTP server on 127.0.0.1 that records every POST. ``fail_first[path]`` failing
     attempts per delivery get a 500 (``None``: every attempt fails)."""
 
@@ -72,7 +72,7 @@ class Receiver:
         self.lock = threading.Lock()
         receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 delivery = self.headers.get("X-Budgetql-Delivery")
@@ -83,30 +83,16 @@ class Receiver:
                     receiver.requests.append(
                         {"path": self.path, "headers": dict(self.headers), "body": raw, "delivery": delivery, "status": status}
                     )
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                self.answer(status)
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     def url(self, path: str = "/hook") -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+        return f"http://127.0.0.1:{self.port}{path}"
 
     def got(self, path: str | None = None, status: int | None = None) -> list[dict]:
         with self.lock:
             return [r for r in self.requests if (path is None or r["path"] == path) and (status is None or r["status"] == status)]
-
-    def __enter__(self) -> "Receiver":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def wait_until(what: str, check, timeout: float = 30.0):

@@ -18,11 +18,12 @@ import uuid
 
 import pytest
 from graphql import GraphQLObjectType, get_named_type, is_leaf_type
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 from graph.api.schema import build_schema, schema
 from graph.settings import Settings
 
+from tests.support.examples import bounded
 from tests.support.queries import RECORD_MANY, app_client, create_budget
 
 EXAMPLES = 60
@@ -185,13 +186,7 @@ async def test_generated_documents_answer_the_same_without_the_fast_path(seeded,
         plain_response = await plain.post("/graphql", json={"query": document, "variables": variables})
         return (fast_response.status_code, fast_response.text), (plain_response.status_code, plain_response.text)
 
-    @settings(
-        max_examples=EXAMPLES,
-        derandomize=True,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @bounded(EXAMPLES)
     @given(documents())
     def run(drawn) -> None:
         document, used = drawn

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings, strategies as st
-from schemathesis import GenerationMode
+from hypothesis import strategies as st
 from schemathesis.graphql import nodes
 
+from tests.support.examples import both_modes, fuzz
 from tests.support.server import running_server
 from tests.graphql.test_errors import LEAKS
 
@@ -50,21 +49,10 @@ def check(request_body: str, status: int, text: str) -> None:
         assert (error.get("extensions") or {}).get("code"), f"an error without a code for {request_body}: {error}"
 
 
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
+@both_modes
 def test_generated_operations_never_fail_the_server(db_url, mode):
     with running_server(db_url) as base:
-        schema = schemathesis.graphql.from_url(base + "/graphql")
-
-        @settings(
-            max_examples=EXAMPLES_PER_MODE,
-            derandomize=True,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
+        fuzz(
+            schemathesis.graphql.from_url(base + "/graphql"), base, mode, EXAMPLES_PER_MODE,
+            lambda case, response: check(json.dumps(case.body), response.status_code, response.text),
         )
-        @given(case=schema.as_strategy(generation_mode=mode))
-        def run(case) -> None:
-            response = case.call(base_url=base, timeout=10)
-            check(json.dumps(case.body), response.status_code, response.text)
-
-        run()

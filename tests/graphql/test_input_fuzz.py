@@ -14,8 +14,9 @@ import json
 from urllib.parse import quote, urlencode
 
 import httpx
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, strategies as st
 
+from tests.support.examples import bounded
 from tests.support.server import running_server
 from tests.support.queries import CREATE, budget_input
 
@@ -240,8 +241,7 @@ def test_no_input_gets_an_internal_error(db_url):
                                     "variables": {"i": {"userId": USER, "category": "Groceries", "amount": "90",
                                                         "occurredAt": "2025-11-03T10:00:00"}}})
 
-        @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @bounded(EXAMPLES)
         @given(request=operations(budget_ids))
         def run(request: dict) -> None:
             if "graphql" in request:

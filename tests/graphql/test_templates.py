@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import datetime, timezone
 
 import pytest
@@ -203,21 +204,22 @@ async def test_invalid_apply_is_a_user_error_and_stores_nothing(gql, user_id, ov
     assert await budget_count(gql, user_id) == 0
 
 
+# A user's own template, as CreateTemplateInput (less its owner).
+FAMILY_PLAN = {
+    "key": "family_plan",
+    "name": "Family Plan",
+    "description": "Thirds, for a family",
+    "type": "HOUSEHOLD",
+    "categories": [
+        {"name": "Home", "group": "Needs", "weight": 1},
+        {"name": "Kids", "group": "Needs", "weight": 1},
+        {"name": "Savings", "weight": 1},
+    ],
+}
+
+
 def my_template(user_id: str, **overrides) -> dict:
-    base = {
-        "userId": user_id,
-        "key": "family_plan",
-        "name": "Family Plan",
-        "description": "Thirds, for a family",
-        "type": "HOUSEHOLD",
-        "categories": [
-            {"name": "Home", "group": "Needs", "weight": 1},
-            {"name": "Kids", "group": "Needs", "weight": 1},
-            {"name": "Savings", "weight": 1},
-        ],
-    }
-    base.update(overrides)
-    return base
+    return {"userId": user_id, **deepcopy(FAMILY_PLAN), **overrides}  # its lists fresh for each test
 
 
 async def test_user_template_round_trip(gql, user_id):

@@ -8,11 +8,8 @@ from __future__ import annotations
 import re
 
 import httpx
-import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator
-from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -26,6 +23,7 @@ from graph.http.openapi import document
 from graph.settings import AuthSettings
 
 from tests.rest.test_rest import body, exact
+from tests.support.examples import both_modes, fuzz
 from tests.support.auth import AUDIENCE, ISSUER, SECRET, mint
 from tests.support.queries import app_client
 from tests.support.server import running_server
@@ -205,19 +203,14 @@ async def test_authentication_errors_match_the_documented_schemas(db_url):
 FUZZ_EXAMPLES = 60
 
 
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
+def _conforms(case, response) -> None:
+    assert response.status_code < 500, (case.method, case.formatted_path, case.body, response.text)
+    case.validate_response(response, checks=[not_a_server_error, status_code_conformance,
+                                             content_type_conformance, response_schema_conformance])
+
+
+@both_modes
 def test_fuzzed_requests_from_the_document_never_fail_the_server(db_url, mode):
     """schemathesis, from the served document: no 5xx, and every answer conforms to it."""
     with running_server(db_url) as base:
-        schema = schemathesis.openapi.from_url(base + "/openapi.json")
-
-        @settings(max_examples=FUZZ_EXAMPLES, derandomize=True, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
-        @given(case=schema.as_strategy(generation_mode=mode))
-        def run(case) -> None:
-            response = case.call(base_url=base, timeout=10)
-            assert response.status_code < 500, (case.method, case.formatted_path, case.body, response.text)
-            case.validate_response(response, checks=[not_a_server_error, status_code_conformance,
-                                                     content_type_conformance, response_schema_conformance])
-
-        run()
+        fuzz(schemathesis.openapi.from_url(base + "/openapi.json"), base, mode, FUZZ_EXAMPLES, _conforms)

@@ -9,7 +9,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.rest.test_rest import SPEC_KEYS, assert_no_budgets, assert_spec_budget, curl  # noqa: F401 - curl is a fixture
+from tests.rest.test_rest import (  # noqa: F401 - curl is a fixture
+    NOT_AN_OBJECT, SPEC_KEYS, assert_no_budgets, assert_refused, assert_spec_budget, curl, post_raw,
+)
 
 # The spec's API Reference, "GET /budgets/templates/list": the entry it shows in full.
 SPEC_50_30_20 = {
@@ -125,16 +127,14 @@ async def test_from_template_defaults_to_the_current_month(client, user_id):
 )
 async def test_from_template_rejects_an_unknown_template_or_a_bad_income_with_400(client, user_id, change, detail):
     response = await client.post("/budgets/from-template", json={**SPEC_FROM_TEMPLATE, "user_id": user_id, **change})
-    assert response.status_code == 400, response.text
-    assert detail in response.json()["detail"]
+    assert_refused(response, 400, detail)
     await assert_no_budgets(client, user_id)
 
 
 @pytest.mark.parametrize(
     "body,detail",
     [
-        ("not json", "Request body is not valid JSON"),
-        ("[]", "Request body must be a JSON object"),
+        *NOT_AN_OBJECT,
         ('{"user_id": "u", "template_name": "50_30_20"}', "Field 'total_income' is required"),
         ('{"user_id": "u", "total_income": 5000}', "Field 'template_name' is required"),
         ('{"user_id": "u", "template_name": "50_30_20", "total_income": "5000"}', "Field 'total_income' must be a number"),
@@ -144,9 +144,8 @@ async def test_from_template_rejects_an_unknown_template_or_a_bad_income_with_40
     ],
 )
 async def test_from_template_rejects_malformed_bodies_with_422(client, body, detail):
-    response = await client.post("/budgets/from-template", content=body, headers={"content-type": "application/json"})
-    assert response.status_code == 422, response.text
-    assert detail in response.json()["detail"]
+    response = await post_raw(client, "/budgets/from-template", body)
+    assert_refused(response, 422, detail)
 
 
 async def test_the_fixed_paths_are_not_read_as_budget_ids(client):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from contextlib import asynccontextmanager
+from copy import deepcopy
 
 import httpx
 
@@ -59,18 +60,19 @@ query($userId: String!, $type: BudgetType, $first: Int, $after: String) {{
 """
 
 
+# The spec's November budget, as CreateBudgetInput (less its owner).
+NOVEMBER = {
+    "name": "November 2025",
+    "type": "PERSONAL",
+    "period": "MONTHLY",
+    "categories": [{"name": "Groceries", "amount": "600.00"}, {"name": "Restaurants", "amount": "200.00"}],
+    "startDate": "2025-11-01T00:00:00",
+    "rolloverEnabled": True,
+}
+
+
 def budget_input(user_id: str, **overrides) -> dict:
-    base = {
-        "userId": user_id,
-        "name": "November 2025",
-        "type": "PERSONAL",
-        "period": "MONTHLY",
-        "categories": [{"name": "Groceries", "amount": "600.00"}, {"name": "Restaurants", "amount": "200.00"}],
-        "startDate": "2025-11-01T00:00:00",
-        "rolloverEnabled": True,
-    }
-    base.update(overrides)
-    return base
+    return {"userId": user_id, **deepcopy(NOVEMBER), **overrides}  # its lists fresh for each test
 
 
 async def create_budget(gql, user_id: str, **overrides) -> dict:

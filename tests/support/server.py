@@ -36,6 +36,34 @@ class ServerProcess:
     base: str
 
 
+def answered(proc: subprocess.Popen, answers: Callable[[], bool], seconds: float, interval: float = 0.1) -> bool:
+    """Poll ``answers()`` (an HTTP error counts as not yet) until it is true: True; False
+    when ``proc`` exits first (``proc.poll()`` then says so) or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if proc.poll() is not None:
+            return False
+        try:
+            if answers():
+                return True
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(interval)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Terminate ``proc`` (if it still runs) and wait for it; killed after 15 s."""
+    if proc.poll() is None:
+        proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @contextmanager
 def answering_process(
     cmd: list[str], *, cwd: Path, env: dict, answers: Callable[[], bool], seconds: float, name: str,
@@ -54,27 +82,12 @@ def answering_process(
     sink = open(output, "w")
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=sink, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + seconds
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{name} exited early:\n{output.read_text()}")
-            try:
-                if answers():
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{name} did not answer within {seconds} s:\n{output.read_text()}")
-            time.sleep(0.1)
+        if not answered(proc, answers, seconds):
+            why = "exited early" if proc.poll() is not None else f"did not answer within {seconds} s"
+            raise RuntimeError(f"{name} {why}:\n{output.read_text()}")
         yield proc
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         sink.close()
         if own_output:
             output.unlink(missing_ok=True)

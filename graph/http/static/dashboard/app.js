@@ -192,32 +192,46 @@ function statusBadge(status) {
   return el("span", { class: "status", "data-status": status }, STATUS_LABEL[status] || status);
 }
 
-function categoryRow(c, currency) {
-  const width = c.percentUsed === null ? (Number(c.spentAmount) > 0 ? 100 : 0) : Math.min(c.percentUsed, 100);
-  const bar = el(
+// A row's head: its name, its percentage and its status badge.
+function rowHead(kind, name, percentText, badge) {
+  return el(
+    "div",
+    { class: "category-head" },
+    el("span", { class: `${kind}-name` }, name),
+    el("span", { class: `${kind}-percent` }, percentText),
+    badge,
+  );
+}
+
+// A bar filled to `width` percent, announced as a progress bar (`valueText`: how to read it, if not the number).
+function progressBar(className, label, width, valueText) {
+  return el(
     "div",
     {
-      class: "bar",
+      class: className,
       role: "progressbar",
-      "aria-label": `${c.categoryName}: ${percent(c.percentUsed)} used`,
+      "aria-label": label,
       "aria-valuemin": 0,
       "aria-valuemax": 100,
       "aria-valuenow": Math.round(width),
-      "aria-valuetext": `${percent(c.percentUsed)} used, ${STATUS_LABEL[c.status]}`,
+      "aria-valuetext": valueText,
     },
     el("div", { class: "bar-fill", style: `width: ${width}%` }),
   );
+}
+
+function categoryRow(c, currency) {
+  const width = c.percentUsed === null ? (Number(c.spentAmount) > 0 ? 100 : 0) : Math.min(c.percentUsed, 100);
   return el(
     "li",
     { class: "category", "data-category": c.categoryName, "data-status": c.status },
-    el(
-      "div",
-      { class: "category-head" },
-      el("span", { class: "category-name" }, c.categoryName),
-      el("span", { class: "category-percent" }, percent(c.percentUsed)),
-      statusBadge(c.status),
+    rowHead("category", c.categoryName, percent(c.percentUsed), statusBadge(c.status)),
+    progressBar(
+      "bar",
+      `${c.categoryName}: ${percent(c.percentUsed)} used`,
+      width,
+      `${percent(c.percentUsed)} used, ${STATUS_LABEL[c.status]}`,
     ),
-    bar,
     el(
       "div",
       { class: "category-figures" },
@@ -277,26 +291,14 @@ function goalRow(g, currency) {
   return el(
     "li",
     { class: "goal", "data-goal-id": g.id, "data-status": g.status },
-    el(
-      "div",
-      { class: "category-head" },
-      el("span", { class: "goal-name" }, g.name),
-      el("span", { class: "goal-percent" }, `${Number(g.percentComplete).toFixed(1)}%`),
+    rowHead(
+      "goal",
+      g.name,
+      `${Number(g.percentComplete).toFixed(1)}%`,
       el("span", { class: "status", "data-status": g.onTrack ? "ON_TRACK" : "WARNING" },
         g.status === "REACHED" ? "reached" : g.onTrack ? "on track" : "behind"),
     ),
-    el(
-      "div",
-      {
-        class: "bar goal-bar",
-        role: "progressbar",
-        "aria-label": `Goal ${g.name}: ${Number(g.percentComplete).toFixed(1)}% saved`,
-        "aria-valuemin": 0,
-        "aria-valuemax": 100,
-        "aria-valuenow": Math.round(width),
-      },
-      el("div", { class: "bar-fill", style: `width: ${width}%` }),
-    ),
+    progressBar("bar goal-bar", `Goal ${g.name}: ${Number(g.percentComplete).toFixed(1)}% saved`, width),
     el(
       "div",
       { class: "category-figures goal-figures" },
