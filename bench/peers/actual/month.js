@@ -69,6 +69,11 @@ async function main() {
   if (existing) {
     await api.loadBudget(existing.id);
   } else {
+    // A budget whose metadata cannot be read (a run killed while Actual rewrote it) is not
+    // listed: remove it, the new one gets a directory of its own.
+    for (const entry of fs.readdirSync(dataDir)) {
+      if (entry.startsWith(BUDGET_NAME + '-')) fs.rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+    }
     await createBudget(input); // leaves the new budget loaded
     imported = true;
     importS = seconds();
@@ -111,7 +116,10 @@ async function main() {
 }
 
 main().then(
-  () => process.exit(0),
+  // Not process.exit at once: after shutdown() Actual is still rewriting the budget's
+  // metadata.json (a preference it saves without waiting), and exiting now leaves that file
+  // empty, so the next run could not load the budget. Node exits when that write is done.
+  () => setTimeout(() => process.exit(0), 10000).unref(),
   err => {
     answer({ error: String((err && err.stack) || err) });
     process.exit(1);
