@@ -34,6 +34,8 @@ not a plain attribute (whose value might then depend on the viewer).
 
 from __future__ import annotations
 
+from decimal import Decimal
+from math import isfinite
 from operator import attrgetter
 from typing import Any, Callable
 from weakref import WeakKeyDictionary
@@ -42,6 +44,7 @@ import strawberry
 from graphql import (
     ExecutionResult,
     GraphQLField,
+    GraphQLFloat,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
@@ -149,6 +152,26 @@ def _not_plain(field_def: GraphQLField) -> str | None:
     return None
 
 
+def _float_serializer(serialize: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """graphql-core's Float serializer with the two cases a page of progress has (a
+    figure kept as ``Decimal``, a ``float``) first: the same float it gives them, without
+    its chain of type checks; any other value goes to it as before."""
+
+    def serialize_float(value: Any) -> Any:
+        cls = value.__class__
+        if cls is Decimal or cls is float:
+            number = float(value)
+            if isfinite(number):
+                return number
+        return serialize(value)
+
+    return serialize_float
+
+
+def _serializer(leaf: Any) -> Callable[[Any], Any]:
+    return _float_serializer(leaf.serialize) if leaf is GraphQLFloat else leaf.serialize
+
+
 def _field_fast(schema: GraphQLSchema, parent_type: GraphQLObjectType, name: str, field_def: GraphQLField) -> _Fast | None:
     """How the fast path reads a field (once per schema and field), or None when it must
     not: anything but a plain attribute returning a scalar or an enum."""
@@ -167,9 +190,9 @@ def _field_fast(schema: GraphQLSchema, parent_type: GraphQLObjectType, name: str
         definition = field_def.extensions["strawberry-definition"]
         if definition.default_resolver is getattr:
             # What Strawberry's resolver ends in (``getattr(source, python_name)``), in C.
-            fast = attrgetter(definition.python_name), leaf.serialize, nullable
+            fast = attrgetter(definition.python_name), _serializer(leaf), nullable
         else:
-            fast = field_def.resolve, leaf.serialize, nullable
+            fast = field_def.resolve, _serializer(leaf), nullable
     fields[key] = fast
     return fast
 

@@ -12,8 +12,12 @@ from domain.money import to_decimal
 
 
 def serialize_decimal(value: Decimal) -> str:
-    """The exact decimal text, never exponent notation: 600.00 stays ``600.00``."""
-    return format(value, "f")
+    """The exact decimal text, never exponent notation: 600.00 stays ``600.00``.
+    ``str`` gives that text whenever it has no exponent (a Decimal's own rule: an
+    exponent ≤ 0 and at most six zeros after the point), at well under half the cost of
+    ``format``, which a page of progress would pay some 5,000 times."""
+    text = str(value)
+    return format(value, "f") if "E" in text else text
 
 
 def _parse_decimal(value: object) -> Decimal:
