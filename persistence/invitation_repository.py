@@ -14,7 +14,7 @@ from domain.mapping import copied
 from domain.models import MemberRole
 from domain.sharing.rules import Invitation, InvitationStatus
 
-from .rows import row_of
+from .rows import row_of, stored_ids
 from .tables import BudgetInvitationRow, BudgetRow
 
 _I, _B = BudgetInvitationRow, BudgetRow
@@ -135,7 +135,4 @@ class SqlInvitationRepository:
         return {b: found.get(b, []) for b in budget_ids}
 
     async def stored_ids(self, invitation_ids: Sequence[str]) -> set[str]:
-        if not invitation_ids:
-            return set()
-        rows = await self.session.execute(select(_I.id).where(_I.id.in_(list(invitation_ids))))
-        return set(rows.scalars())
+        return await stored_ids(self.session, _I, invitation_ids)

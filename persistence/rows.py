@@ -36,6 +36,15 @@ async def by_ids(session: AsyncSession, table: type[R], entity_ids: Iterable[str
     return list((await session.execute(select(table).where(table.id.in_(wanted)))).scalars())
 
 
+async def stored_ids(session: AsyncSession, table: type, entity_ids: Iterable[str]) -> set[str]:
+    """Which of ``entity_ids`` a row of ``table`` holds (one statement of ids only, none
+    when no id can be stored)."""
+    wanted = sorted({i for i in entity_ids if storable(i)})
+    if not wanted:
+        return set()
+    return set((await session.execute(select(table.id).where(table.id.in_(wanted)))).scalars())
+
+
 @cache
 def _column_names(table: type) -> tuple[str, ...]:
     return tuple(c.key for c in inspect(table).column_attrs)

@@ -33,13 +33,12 @@ from sqlalchemy.dialects import postgresql
 
 from domain.models import CategorizedBy, Split, Transaction, TransactionKind, naive
 from domain.ports import Page, SpendingWindow, WindowSum
-from domain.validation import storable
 
 from domain.sync.model import TRANSACTION
 
 from .dialects import insert
 from .repository import ChangingRepository
-from .rows import by_id, by_ids
+from .rows import by_id, by_ids, stored_ids
 from .tables import SpendingDailyRow, SpendingMonthlyRow, SpendingVersionRow, TransactionRow, TransactionSplitRow
 
 CURSOR = "txn"
@@ -308,11 +307,7 @@ class SqlSpendingRepository(ChangingRepository):
         return {t.id: t for t in found}
 
     async def stored_ids(self, transaction_ids: Sequence[str]) -> set[str]:
-        transaction_ids = [i for i in transaction_ids if storable(i)]
-        if not transaction_ids:
-            return set()
-        rows = await self.session.execute(select(TransactionRow.id).where(TransactionRow.id.in_(list(transaction_ids))))
-        return set(rows.scalars())
+        return await stored_ids(self.session, TransactionRow, transaction_ids)
 
     async def delete(self, transaction_id: str) -> Transaction | None:
         found = await self.get_for_update(transaction_id)

@@ -18,7 +18,7 @@ from domain.webhooks.model import Delivery, DeliveryStatus, Webhook
 from .cursors import Cursors
 from .alert_repository import to_domain as alert_to_domain
 from .dialects import is_postgres
-from .rows import by_id, by_ids, row_of
+from .rows import by_id, by_ids, row_of, stored_ids
 from .tables import AlertRow, WebhookDeliveryRow, WebhookRow
 
 CURSOR = "delivery"
@@ -63,10 +63,7 @@ class SqlWebhookRepository:
         )
 
     async def stored_ids(self, webhook_ids: Sequence[str]) -> set[str]:
-        if not webhook_ids:
-            return set()
-        rows = await self.session.execute(select(WebhookRow.id).where(WebhookRow.id.in_(list(webhook_ids))))
-        return set(rows.scalars())
+        return await stored_ids(self.session, WebhookRow, webhook_ids)
 
     async def count_for_user(self, user_id: str) -> int:
         if is_postgres(self.session):
