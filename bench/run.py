@@ -261,11 +261,23 @@ class Scaling:
     """The latency of the same request at several sizes (of history, of page): each
     size's runs, p50 by size, and the largest size's p50 over the smallest's."""
 
-    runs: dict[str, dict]
-    p50: dict[int, float]
-    small: int
-    large: int
-    ratio: float | None
+    runs: dict[str, dict]  # by size as text, as bench/alternate.py answers
+
+    @property
+    def p50(self) -> dict[int, float]:
+        return {int(n): r["p50_ms"] for n, r in self.runs.items()}
+
+    @property
+    def small(self) -> int:
+        return min(self.p50)
+
+    @property
+    def large(self) -> int:
+        return max(self.p50)
+
+    @property
+    def ratio(self) -> float | None:
+        return ratio(self.p50[self.large], self.p50[self.small])
 
     def by_size(self, key: str) -> dict[str, float]:
         """One figure of each size's runs (``p50_ms``, ``p90_ms``, ``n``), by size as text."""
@@ -281,10 +293,7 @@ class Scaling:
 
 def scaling(base: str, sets: dict[int, list[Request]], plan: Plan) -> Scaling:
     """The request sets, one per size, measured side by side."""
-    runs = side_by_side(base, {str(n): requests for n, requests in sets.items()}, plan)
-    p50 = {n: runs[str(n)]["p50_ms"] for n in sets}
-    small, large = min(p50), max(p50)
-    return Scaling(runs, p50, small, large, ratio(p50[large], p50[small]))
+    return Scaling(side_by_side(base, {str(n): requests for n, requests in sets.items()}, plan))
 
 
 def _by_history(data: seed.DataSet, ids: dict[str, list[str]]) -> dict[int, str]:
