@@ -267,13 +267,8 @@ class Scaling:
     def p50(self) -> dict[int, float]:
         return {int(n): r["p50_ms"] for n, r in self.runs.items()}
 
-    @property
-    def small(self) -> int:
-        return min(self.p50)
-
-    @property
-    def large(self) -> int:
-        return max(self.p50)
+    small = property(lambda self: min(self.p50), doc="The smallest size.")
+    large = property(lambda self: max(self.p50), doc="The largest size.")
 
     @property
     def ratio(self) -> float | None:
